@@ -1,0 +1,308 @@
+"""Markdown to HTML.
+
+- ``render_page``: page bodies, read as Jekyll's kramdown read them (see ``kramdown.py``);
+  raw HTML passed through, sanitized by an allow-list, or escaped; comments dropped.
+- ``render_inline`` / ``inline_text``: data fields (site.yaml values, data lists, BibTeX
+  titles): links, emphasis, strong and code only, raw HTML escaped, unsafe links as text.
+- ``unsafe_urls``: the unsafe link targets in a Markdown text, for readers to report.
+
+Parsers are built once, on first use, and shared.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from html.parser import HTMLParser
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .kramdown import VOID_ELEMENTS, default_attr_filter, kramdown_plugin
+from .urls import is_safe_url
+
+RAW_HTML_MODES = ("passthrough", "sanitize", "escape")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """A rendered page body."""
+
+    html: str
+    headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
+    links: tuple[str, ...]  # every href/src (and srcset URL) in the HTML, in order
+
+
+# --------------------------------------------------------------------------- sanitizer
+
+ALLOWED_TAGS = frozenset(
+    "a abbr acronym address article aside b bdi bdo big blockquote br caption center cite "
+    "code col colgroup dd del details dfn div dl dt em figcaption figure font footer h1 h2 "
+    "h3 h4 h5 h6 header hr i img ins kbd li main mark nav ol p picture pre q rp rt ruby s "
+    "samp section small source span strike strong sub summary sup table tbody td tfoot th "
+    "thead time tr tt u ul var wbr".split()
+)
+#: Dropped together with everything inside them.
+DROPPED_WITH_CONTENT = frozenset(
+    "script style iframe object embed applet frame frameset noscript noembed noframes "
+    "template xmp plaintext title textarea select form svg math".split()
+)
+ALLOWED_ATTRS = frozenset(
+    "href src srcset sizes alt title width height align valign color face size class id "
+    "lang dir target rel start reversed type colspan rowspan scope headers border "
+    "cellpadding cellspacing datetime cite open loading decoding".split()
+)
+_URL_ATTRS = frozenset({"href", "src", "cite"})
+_COMMENT_RE = re.compile(r"<!--(?:-?>|.*?-->|.*\Z)", re.DOTALL)
+
+
+def allowed_attribute(name: str, value: str) -> bool:
+    """The sanitizer's attribute policy (also applied to kramdown IALs when sanitizing)."""
+    name = name.lower()
+    if name not in ALLOWED_ATTRS or not default_attr_filter(name, value):
+        return False
+    if name in _URL_ATTRS:
+        return is_safe_url(value.strip())
+    if name == "srcset":
+        return all(is_safe_url(c.split()[0]) for c in value.split(",") if c.strip())
+    return True
+
+
+class _Sanitizer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self._dropping: list[str] = []
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        if self._dropping:
+            if tag == self._dropping[-1] and not closed:
+                self._dropping.append(tag)
+            return
+        if tag in DROPPED_WITH_CONTENT:
+            if not closed and tag not in VOID_ELEMENTS:
+                self._dropping.append(tag)
+            return
+        if tag not in ALLOWED_TAGS:
+            return
+        parts = [tag]
+        for name, value in attrs:
+            if allowed_attribute(name, value or ""):
+                parts.append(name if value is None else f'{name}="{html.escape(value)}"')
+        self.out.append("<" + " ".join(parts) + (" />" if closed else ">"))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, tag in VOID_ELEMENTS)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, True)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._dropping:
+            if tag == self._dropping[-1]:
+                self._dropping.pop()
+        elif tag in ALLOWED_TAGS and tag not in VOID_ELEMENTS:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if not self._dropping:
+            self.out.append(escapeHtml(data))
+
+
+def sanitize_html(fragment: str) -> str:
+    """Allow-listed tags and attributes only; no scripts, styles, frames, forms, event
+    handlers, ``style`` attributes, comments or unsafe URLs; text re-escaped."""
+    parser = _Sanitizer()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.out)
+
+
+# --------------------------------------------------------------------------- page parser
+
+Renderer = Any  # markdown-it's RendererHTML (its rules are called as methods)
+
+
+def _render_html_block(self: Renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
+    content = _COMMENT_RE.sub("", tokens[idx].content)
+    mode = env.get("raw_html", "passthrough")
+    if mode == "sanitize":
+        return sanitize_html(content)
+    if mode == "escape":
+        return f"<p>{escapeHtml(content.strip())}</p>\n" if content.strip() else ""
+    return content
+
+
+def _render_html_inline(self: Renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
+    content = _COMMENT_RE.sub("", tokens[idx].content)
+    mode = env.get("raw_html", "passthrough")
+    if mode == "sanitize":
+        return sanitize_html(content)
+    return escapeHtml(content) if mode == "escape" else content
+
+
+def _render_del(self: Renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
+    tokens[idx].tag = "del"  # kramdown writes ~~x~~ as <del>
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_math(self: Renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    if token.type == "kd_math_block":
+        return f"\\[{escapeHtml(token.content)}\\]\n"
+    return f"\\({escapeHtml(token.content)}\\)"
+
+
+def _configure_page_parser(md: MarkdownIt) -> MarkdownIt:
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(deflist_plugin).use(kramdown_plugin)
+    return md
+
+
+@cache
+def _page_md() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "typographer": True, "linkify": False})
+    _configure_page_parser(md)
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.add_render_rule("html_block", _render_html_block)
+    md.add_render_rule("html_inline", _render_html_inline)
+    md.add_render_rule("s_open", _render_del)
+    md.add_render_rule("s_close", _render_del)
+    md.add_render_rule("kd_math_inline", _render_math)
+    md.add_render_rule("kd_math_block", _render_math)
+    return md
+
+
+@cache
+def _scan_md() -> MarkdownIt:
+    """The page parser accepting any link target, as written: for unsafe_urls."""
+    md = _configure_page_parser(MarkdownIt("commonmark", {"html": True}))
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    return md
+
+
+_TAG_RE = re.compile(r"""<[A-Za-z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_LINK_ATTR_RE = re.compile(
+    r"""[\s"'](href|src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I
+)
+
+
+def _attr_urls(fragment: str) -> Iterator[str]:
+    """href, src and srcset URLs of the start tags in an HTML fragment, in order."""
+    for tag in _TAG_RE.finditer(fragment):
+        text = tag.group(0)
+        if "=" not in text:
+            continue
+        for m in _LINK_ATTR_RE.finditer(text):
+            value = html.unescape(next(g for g in m.groups()[1:] if g is not None))
+            if m.group(1).lower() == "srcset":
+                yield from (c.split()[0] for c in value.split(",") if c.strip())
+            else:
+                yield value
+
+
+def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def render_page(text: str, *, raw_html: str = "passthrough") -> RenderedPage:
+    """Render a page body (Markdown with raw HTML) as Jekyll's kramdown would.
+
+    ``raw_html``: ``"passthrough"`` (as Jekyll does), ``"sanitize"`` (allow-list) or
+    ``"escape"`` (raw HTML shown as text). HTML comments are always dropped."""
+    if raw_html not in RAW_HTML_MODES:
+        raise ValueError(f"raw_html must be one of {', '.join(RAW_HTML_MODES)}: {raw_html!r}")
+    md = _page_md()
+    env: dict[str, Any] = {"raw_html": raw_html}
+    if raw_html != "passthrough":
+        env["kramdown_attr_filter"] = allowed_attribute
+    tokens = md.parse(text, env)
+    out = md.renderer.render(tokens, md.options, env)
+    headings = tuple(
+        (int(t.tag[1]), str(t.attrGet("id") or ""), t.meta.get("text", ""))
+        for t in tokens
+        if t.type == "heading_open"
+    )
+    return RenderedPage(out, headings, tuple(_attr_urls(out)))
+
+
+# --------------------------------------------------------------------------- inline fields
+
+# Characters that can make inline Markdown differ from escaped text.
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]&\n]")
+
+
+def _render_break(self: Renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
+    return "\n"
+
+
+@cache
+def _inline_md() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md.disable(["image", "autolink", "html_inline"])
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.add_render_rule("hardbreak", _render_break)
+    return md
+
+
+@lru_cache(maxsize=16384)
+def _render_inline(text: str) -> str:
+    return _inline_md().renderInline(text)
+
+
+def render_inline(text: str) -> str:
+    """Inline Markdown of a data field as HTML: links (safe URLs only), emphasis, strong,
+    code; everything else, raw HTML included, is escaped text. No paragraph wrapper."""
+    if not _INLINE_SPECIAL.search(text):
+        return escapeHtml(text)
+    return _render_inline(text)
+
+
+@lru_cache(maxsize=16384)
+def _inline_text(text: str) -> str:
+    parts: list[str] = []
+    for token in _walk(_inline_md().parseInline(text)):
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def inline_text(text: str) -> str:
+    """The text of an inline-Markdown field with the Markdown removed: plain text, NOT
+    HTML-escaped (for <title>, meta tags, alt text; the template escapes it)."""
+    if not _INLINE_SPECIAL.search(text):
+        return text
+    return _inline_text(text)
+
+
+def unsafe_urls(text: str) -> list[str]:
+    """The unsafe link targets (javascript:, data:, ... see ``is_safe_url``) of Markdown
+    links, images and autolinks and of raw HTML href/src attributes in ``text``, as
+    written (entities decoded), in order, each once."""
+    found: list[str] = []
+    for token in _walk(_scan_md().parse(text, {})):
+        if token.type == "link_open":
+            candidates: Iterator[str] | list[str] = [str(token.attrGet("href") or "")]
+        elif token.type == "image":
+            candidates = [str(token.attrGet("src") or "")]
+        elif token.type in ("html_block", "html_inline"):
+            candidates = _attr_urls(_COMMENT_RE.sub("", token.content))
+        else:
+            continue
+        for url in candidates:
+            if url not in found and not is_safe_url(url):
+                found.append(url)
+    return found
