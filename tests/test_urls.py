@@ -68,7 +68,11 @@ def test_unsafe_urls(url: str) -> None:
         ("/repo/", "/cv/", "/repo/cv/"),
         ("/repo", "cv/", "/repo/cv/"),
         ("/repo/", "", "/repo/"),
-        ("https://u.github.io/repo/", "/publications/x/", "https://u.github.io/repo/publications/x/"),
+        (
+            "https://u.github.io/repo/",
+            "/publications/x/",
+            "https://u.github.io/repo/publications/x/",
+        ),
         ("/repo/", "https://example.org/", "https://example.org/"),
         ("/repo/", "//cdn.example.org/a", "//cdn.example.org/a"),
         ("/repo/", "#top", "#top"),

@@ -9,15 +9,15 @@
   its ``*`` out of emphasis), raw-content ones (``<code>``, ``<font>``...) stay raw;
 - HTML comments produce no tokens (the renderer drops inline ones);
 - attribute lists: span IALs after links, images, emphasis and code, block IALs before or
-  after a block, ALDs ``{:name: ...}`` and ``{::comment}`` extensions;
-- heading ids as kramdown-parser-gfm makes them, ``# Title {#id}``;
-- ``---``/``--``/``...`` typography and ``$$math$$``.
+  after a block, ALDs ``{:name: ...}`` and ``{::comment}`` extensions.
+
+Heading ids, typographic symbols and math live with the page parser in ``markdown.py``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -34,28 +34,29 @@ from .urls import is_safe_url
 AttrFilter = Callable[[str, str], bool]
 
 
-def _names(text: str) -> frozenset[str]:
+def tag_names(text: str) -> frozenset[str]:
+    """``"a b c"`` -> frozenset of names."""
     return frozenset(text.split())
 
 
 #: kramdown's span-level HTML elements (everything else at a line start is block HTML).
-SPAN_ELEMENTS = _names(
+SPAN_ELEMENTS = tag_names(
     "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label "
     "mark option q rb rbc rp rt rtc ruby samp select small span strong sub sup textarea "
     "time tt u var"
 )
 #: Inline elements whose content kramdown parses as Markdown; other elements keep raw content.
-SPAN_MODEL = _names(
+SPAN_MODEL = tag_names(
     "a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins "
     "label legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th "
     "tt"
 )
-BLOCK_MODEL = _names(
+BLOCK_MODEL = tag_names(
     "address applet article aside blockquote body dd details div dl fieldset figure "
     "figcaption footer form header hgroup iframe li main map menu nav noscript object "
     "section summary td"
 )
-VOID_ELEMENTS = _names(
+VOID_ELEMENTS = tag_names(
     "area base br col command embed hr img input keygen link meta param source track wbr"
 )
 _COMMONMARK_RAW = frozenset({"script", "pre", "style", "textarea"})
@@ -77,10 +78,7 @@ _ALD_ITEM_RE = re.compile(
 _ID_OR_CLASS_RE = re.compile(r"#([A-Za-z][\w:-]*)|\.([^\s.#]+)", re.ASCII)
 _ATTR_NAME_RE = re.compile(r"[A-Za-z_][\w.-]*\Z", re.ASCII)
 _URL_ATTRS = frozenset({"href", "src", "srcset", "action", "formaction", "cite", "poster"})
-_HEADER_ID_RE = re.compile(r"[\t ]\{#([A-Za-z][\w:-]*)\}[\t ]*\Z", re.ASCII)
-_TYPO_RE = re.compile(r"---|--|\.\.\.")
 _CLOSERS = frozenset({"link_close", "em_close", "strong_close", "s_close"})
-_TYPO = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
 
 
 # --------------------------------------------------------------------------- attributes
@@ -107,9 +105,12 @@ def parse_attribute_list(text: str) -> tuple[dict[str, str], list[str]]:
 
 def default_attr_filter(name: str, value: str) -> bool:
     """Attributes an IAL may set: valid names, no event handlers, no unsafe URLs."""
-    if not _ATTR_NAME_RE.match(name) or name.lower().startswith("on"):
+    name = name.lower()
+    if not _ATTR_NAME_RE.match(name) or name.startswith("on"):
         return False
-    return name.lower() not in _URL_ATTRS or is_safe_url(value)
+    if name == "srcset":
+        return all(is_safe_url(c.split()[0]) for c in value.split(",") if c.strip())
+    return name not in _URL_ATTRS or is_safe_url(value)
 
 
 def _apply_attrs(token: Token, ial: tuple[dict[str, str], list[str]], env: dict) -> None:
@@ -130,7 +131,8 @@ def _apply_attrs(token: Token, ial: tuple[dict[str, str], list[str]], env: dict)
 # --------------------------------------------------------------------------- block rules
 
 
-def _line(state: StateBlock, line: int) -> str:
+def line_text(state: StateBlock, line: int) -> str:
+    """A source line without its indentation (inside the current container)."""
     return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
@@ -153,30 +155,42 @@ def _element_re(name: str) -> re.Pattern[str]:
     )
 
 
-def _find_close(
-    state: StateBlock, start: int, end: int, name: str, col: int
-) -> tuple[int, int, int] | None:
-    """(line, start col, end col) of the closing tag matching an element opened at `start`."""
-    pattern, depth, line = _element_re(name), 1, start
-    while line < end:
-        if line > start and _outdented(state, line):
-            return None
-        for m in pattern.finditer(_line(state, line), col if line == start else 0):
-            if m.group(1):
-                depth -= 1
-                if depth == 0:
-                    return line, m.start(), m.end()
-            elif not m.group(2):
-                depth += 1
-        line += 1
-    return None
+@lru_cache(maxsize=128)
+def _pairs(src: str, name: str) -> dict[int, tuple[int, int]]:
+    """Offset of each opening `name` tag in `src` -> (start, end) of its matching closing
+    tag (nesting counted). One pass per text and name keeps unclosed tags linear."""
+    pairs: dict[int, tuple[int, int]] = {}
+    stack: list[int] = []
+    for m in _element_re(name).finditer(src):
+        if m.group(1):
+            if stack:
+                pairs[stack.pop()] = (m.start(), m.end())
+        elif not m.group(2):
+            stack.append(m.start())
+    return pairs
+
+
+def _find_close(state: StateBlock, start: int, end: int, name: str) -> tuple[int, int, int] | None:
+    """(line, start col, end col) of the closing tag matching the element opened at the
+    start of line `start`, if it is inside the current container."""
+    offset = state.bMarks[start] + state.tShift[start]
+    pair = _pairs(state.src, name).get(offset)
+    if pair is None:
+        return None
+    line = bisect_right(state.bMarks, pair[0], start, end) - 1
+    if pair[1] > state.eMarks[line] or any(
+        _outdented(state, i) for i in range(start + 1, line + 1)
+    ):
+        return None
+    first = state.bMarks[line] + state.tShift[line]
+    return line, pair[0] - first, pair[1] - first
 
 
 def _comment_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """An HTML comment at a line start: dropped; text after ``-->`` is a paragraph."""
     line, col = start, 4
     while line < end and not (line > start and _outdented(state, line)):
-        found = _line(state, line).find("-->", col if line == start else 0)
+        found = line_text(state, line).find("-->", col if line == start else 0)
         if found >= 0:
             break
         line += 1
@@ -184,7 +198,7 @@ def _comment_block(state: StateBlock, start: int, end: int, silent: bool) -> boo
         found = -1
     if silent:  # a one-line comment stays inside the paragraph (the renderer drops it)
         return not (found >= 0 and line == start)
-    rest = _line(state, line)[found + 3 :] if found >= 0 else ""
+    rest = line_text(state, line)[found + 3 :] if found >= 0 else ""
     while rest.lstrip().startswith("<!--") and "-->" in rest:
         rest = rest[rest.index("-->") + 3 :]
     if rest.strip():
@@ -197,7 +211,7 @@ def html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """kramdown block HTML: a non-span element at a line start runs to its matching close."""
     if state.is_code_block(start) or not state.md.options.get("html"):
         return False
-    text = _line(state, start)
+    text = line_text(state, start)
     if not text.startswith("<"):
         return False
     if text.startswith("<!--"):
@@ -210,15 +224,15 @@ def html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         return False
     if m.group(2) or name in VOID_ELEMENTS:
         close = (start, m.end(), m.end())
-    elif (close := _find_close(state, start, end, name, m.end())) is None:
+    elif (close := _find_close(state, start, end, name)) is None:
         return False  # unclosed: CommonMark's html_block takes it
     if silent:
         return True
     close_line, close_start, close_end = close
-    close_text = _line(state, close_line)
+    close_text = line_text(state, close_line)
     closing_tag = close_text[close_start:close_end] + "\n"
-    mode = _MARKDOWN_ATTR_RE.search(m.group(0))
-    value = next((g for g in mode.groups() if g is not None), "0") if mode else "0"
+    mode = _MARKDOWN_ATTR_RE.search(m.group(0))  # kramdown's markdown="1|block|span|0"
+    value = (mode.group(1) or mode.group(2) or mode.group(3) or "0") if mode else "0"
     if value in ("1", "block", "span") and close_end > close_start:
         open_tag = _MARKDOWN_ATTR_RE.sub("", m.group(0), count=1)
         if (
@@ -231,16 +245,12 @@ def html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
             state.md.block.tokenize(state, start + 1, close_line)
             state.lineMax = line_max
         else:
-            lines = [_line(state, i) for i in range(start, close_line + 1)]
+            lines = [line_text(state, i) for i in range(start, close_line + 1)]
             lines[-1] = lines[-1][:close_start]
             lines[0] = lines[0][m.end() :]
             state.push("html_block", "", 0).content = open_tag
             inline = state.push("inline", "", 0)
-            inline.content, inline.map, inline.children = (
-                "\n".join(lines).strip(),
-                [start, close_line + 1],
-                [],
-            )
+            inline.content, inline.children = "\n".join(lines).strip(), []
         state.push("html_block", "", 0).content = closing_tag
     else:
         token = state.push("html_block", "", 0)
@@ -259,7 +269,7 @@ def _no_span_html_block(original: Callable[..., bool]) -> Callable[..., bool]:
     kramdown reads those as a paragraph."""
 
     def rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        m = _TAG_START_RE.match(_line(state, start))
+        m = _TAG_START_RE.match(line_text(state, start))
         if m and m.group(1).lower() in SPAN_ELEMENTS and m.group(1).lower() != "textarea":
             return False
         return original(state, start, end, silent)
@@ -272,7 +282,7 @@ def block_ial(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     (``{::comment}...{:/comment}``, ``{::options .../}``, ``{::nomarkdown}...``)."""
     if state.is_code_block(start):
         return False
-    text = _line(state, start)
+    text = line_text(state, start)
     if not text.startswith("{:"):
         return False
     ext = _EXT_RE.match(text)
@@ -283,7 +293,7 @@ def block_ial(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         if ext.group(1) != "options" and not ext.group(3):
             closing = ("{:/}", "{:/" + ext.group(1) + "}")
             last += 1
-            while last < end and _line(state, last).strip() not in closing:
+            while last < end and line_text(state, last).strip() not in closing:
                 last += 1
         if ext.group(1) == "nomarkdown":
             content = state.getLines(start + 1, min(last, end), state.blkIndent, True)
@@ -310,29 +320,6 @@ def block_ial(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
-def math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    """``$$ ... $$`` standing alone between blank lines is display math (kramdown)."""
-    if state.is_code_block(start):
-        return False
-    first = _line(state, start)
-    if not first.startswith("$$"):
-        return False
-    line = start
-    body = first[2:]
-    while not body.rstrip().endswith("$$") or (line == start and len(first.strip()) < 4):
-        line += 1
-        if line >= end or state.isEmpty(line):
-            return False
-        body += "\n" + _line(state, line)
-    if line + 1 < end and not state.isEmpty(line + 1):
-        return False
-    if not silent:
-        token = state.push("kd_math_block", "math", 0)
-        token.content, token.map = body.rstrip()[:-2].strip(), [start, line + 1]
-        state.line = line + 1
-    return True
-
-
 # --------------------------------------------------------------------------- inline rules
 
 
@@ -350,18 +337,6 @@ def hard_break(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _find_inline_close(src: str, start: int, end: int, name: str) -> tuple[int, int] | None:
-    depth = 1
-    for m in _element_re(name).finditer(src, start, end):
-        if m.group(1):
-            depth -= 1
-            if depth == 0:
-                return m.start(), m.end()
-        elif not m.group(2):
-            depth += 1
-    return None
-
-
 def html_span(state: StateInline, silent: bool) -> bool:
     """An inline HTML element with its closing tag: content parsed on its own (span model)
     or kept raw (kramdown's raw-content elements: code, kbd, font, script...)."""
@@ -372,13 +347,18 @@ def html_span(state: StateInline, silent: bool) -> bool:
     if not m or m.group(2) or m.group(1).lower() in VOID_ELEMENTS:
         return False
     name = m.group(1).lower()
-    close = _find_inline_close(src, m.end(), state.posMax, name)
-    if close is None:
+    close = _pairs(src, name).get(pos)
+    if close is None or close[1] > state.posMax:
         return False
+    nesting = state.env.get("kramdown_span_nesting", 0)
     if not silent:
-        if name in SPAN_MODEL:
+        if name in SPAN_MODEL and nesting < 20:  # deeper: raw, to keep recursion bounded
             state.push("html_inline", "", 0).content = m.group(0)
-            inner = state.md.inline.parse(src[m.end() : close[0]], state.md, state.env, [])
+            state.env["kramdown_span_nesting"] = nesting + 1
+            try:
+                inner = state.md.inline.parse(src[m.end() : close[0]], state.md, state.env, [])
+            finally:
+                state.env["kramdown_span_nesting"] = nesting
             state.tokens.extend(inner)
             state.tokens_meta.extend([None] * len(inner))
             state.push("html_inline", "", 0).content = src[close[0] : close[1]]
@@ -398,20 +378,6 @@ def span_ial(state: StateInline, silent: bool) -> bool:
     token = state.push("kd_span_ial", "", 0)
     token.content, token.meta = m.group(0), {"ial": parse_attribute_list(m.group(1))}
     state.pos = m.end()
-    return True
-
-
-def math_inline(state: StateInline, silent: bool) -> bool:
-    """``$$...$$`` inside a paragraph is inline math (a single ``$`` is just a dollar)."""
-    src, pos = state.src, state.pos
-    if not src.startswith("$$", pos):
-        return False
-    close = src.find("$$", pos + 2, state.posMax)
-    if close <= pos + 2:
-        return False
-    if not silent:
-        state.push("kd_math_inline", "math", 0).content = src[pos + 2 : close]
-    state.pos = close + 2
     return True
 
 
@@ -478,72 +444,6 @@ def apply_block_ials(state: StateCore) -> None:
     tokens[:] = out
 
 
-def header_ids(state: StateCore) -> None:
-    """Before inline parsing: ``# Title {#custom-id}`` sets the heading's id."""
-    for i, token in enumerate(state.tokens):
-        if token.type == "heading_open" and (
-            m := _HEADER_ID_RE.search(state.tokens[i + 1].content)
-        ):
-            token.attrSet("id", m.group(1))
-            state.tokens[i + 1].content = state.tokens[i + 1].content[: m.start()].rstrip()
-
-
-def typography(state: StateCore) -> None:
-    """kramdown's typographic symbols: --- em dash, -- en dash, ... ellipsis."""
-    for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        autolink = 0
-        for token in block.children:
-            if (
-                token.type == "text"
-                and not autolink
-                and ("--" in token.content or "..." in token.content)
-            ):
-                token.content = _TYPO_RE.sub(lambda m: _TYPO[m.group(0)], token.content)
-            elif token.type == "link_open" and token.info == "auto":
-                autolink += 1
-            elif token.type == "link_close" and autolink:
-                autolink -= 1
-
-
-def _is_word(ch: str) -> bool:
-    """Ruby's \\p{Word} (letters, marks, Nd/Nl digits, connectors) plus '-', space, tab."""
-    if ch in "- \t\u200c\u200d":
-        return True
-    category = unicodedata.category(ch)
-    return category[0] in "LM" or category in ("Nd", "Nl", "Pc")
-
-
-def gfm_header_id(text: str) -> str:
-    """kramdown-parser-gfm's id: lowercase, keep word characters (Unicode letters, marks,
-    digits, _), '-', spaces and tabs; spaces and tabs become '-'."""
-    return "".join(ch for ch in text.lower() if _is_word(ch)).replace(" ", "-").replace("\t", "-")
-
-
-def heading_text(inline: Token) -> str:
-    """The heading's raw text as kramdown sees it: text and code spans, no markup or HTML."""
-    return "".join(
-        child.content for child in inline.children or () if child.type in ("text", "code_inline")
-    )
-
-
-def heading_ids(state: StateCore) -> None:
-    """After inline parsing: ids for headings that have none; text kept in meta."""
-    counter: dict[str, int] = {}
-    tokens = state.tokens
-    for i, token in enumerate(tokens):
-        if token.type != "heading_open":
-            continue
-        token.meta["text"] = text = heading_text(tokens[i + 1])
-        if token.attrGet("id"):
-            continue
-        base = gfm_header_id(text) or "section"
-        seen = counter.get(base, -1) + 1
-        counter[base] = seen
-        token.attrSet("id", f"{base}-{seen}" if seen else base)
-
-
 def kramdown_plugin(md: MarkdownIt) -> None:
     """Install the compatibility rules on `md` (which must have html enabled for HTML rules)."""
     md.block.ruler.before(
@@ -553,16 +453,8 @@ def kramdown_plugin(md: MarkdownIt) -> None:
     md.block.ruler.before(
         "table", "kd_ial", block_ial, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
-    md.block.ruler.before("paragraph", "kd_math_block", math_block)
     md.inline.ruler.before("escape", "kd_hard_break", hard_break)
-    md.inline.ruler.before("escape", "kd_math_inline", math_inline)
     md.inline.ruler.before("html_inline", "kd_html_span", html_span)
     md.inline.ruler.before("emphasis", "kd_span_ial", span_ial)
     md.inline.ruler2.push("kd_span_ial", apply_span_ials)
     md.core.ruler.after("block", "kd_block_ial", apply_block_ials)
-    md.core.ruler.before("inline", "kd_header_id", header_ids)
-    md.core.ruler.after("inline", "kd_typography", typography)
-    md.disable("replacements", ignoreInvalid=True)  # it also turns (c) into a copyright sign
-    md.enable("smartquotes")
-    md.options["typographer"] = True
-    md.core.ruler.push("kd_heading_ids", heading_ids)

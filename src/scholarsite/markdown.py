@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -21,11 +22,14 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .kramdown import VOID_ELEMENTS, default_attr_filter, kramdown_plugin
+from .kramdown import VOID_ELEMENTS, default_attr_filter, kramdown_plugin, line_text, tag_names
 from .urls import is_safe_url
 
 RAW_HTML_MODES = ("passthrough", "sanitize", "escape")
@@ -42,37 +46,30 @@ class RenderedPage:
 
 # --------------------------------------------------------------------------- sanitizer
 
-ALLOWED_TAGS = frozenset(
+ALLOWED_TAGS = tag_names(
     "a abbr acronym address article aside b bdi bdo big blockquote br caption center cite "
     "code col colgroup dd del details dfn div dl dt em figcaption figure font footer h1 h2 "
     "h3 h4 h5 h6 header hr i img ins kbd li main mark nav ol p picture pre q rp rt ruby s "
     "samp section small source span strike strong sub summary sup table tbody td tfoot th "
-    "thead time tr tt u ul var wbr".split()
+    "thead time tr tt u ul var wbr"
 )
 #: Dropped together with everything inside them.
-DROPPED_WITH_CONTENT = frozenset(
+DROPPED_WITH_CONTENT = tag_names(
     "script style iframe object embed applet frame frameset noscript noembed noframes "
-    "template xmp plaintext title textarea select form svg math".split()
+    "template xmp plaintext title textarea select form svg math"
 )
-ALLOWED_ATTRS = frozenset(
+ALLOWED_ATTRS = tag_names(
     "href src srcset sizes alt title width height align valign color face size class id "
     "lang dir target rel start reversed type colspan rowspan scope headers border "
-    "cellpadding cellspacing datetime cite open loading decoding".split()
+    "cellpadding cellspacing datetime cite open loading decoding"
 )
-_URL_ATTRS = frozenset({"href", "src", "cite"})
+_URL_ATTRS = frozenset({"href", "src", "cite", "srcset"})
 _COMMENT_RE = re.compile(r"<!--(?:-?>|.*?-->|.*\Z)", re.DOTALL)
 
 
 def allowed_attribute(name: str, value: str) -> bool:
     """The sanitizer's attribute policy (also applied to kramdown IALs when sanitizing)."""
-    name = name.lower()
-    if name not in ALLOWED_ATTRS or not default_attr_filter(name, value):
-        return False
-    if name in _URL_ATTRS:
-        return is_safe_url(value.strip())
-    if name == "srcset":
-        return all(is_safe_url(c.split()[0]) for c in value.split(",") if c.strip())
-    return True
+    return name.lower() in ALLOWED_ATTRS and default_attr_filter(name, value)
 
 
 class _Sanitizer(HTMLParser):
@@ -94,6 +91,8 @@ class _Sanitizer(HTMLParser):
             return
         parts = [tag]
         for name, value in attrs:
+            if value is not None and name in _URL_ATTRS:
+                value = value.strip(" \t\n\r\f")  # as browsers do
             if allowed_attribute(name, value or ""):
                 parts.append(name if value is None else f'{name}="{html.escape(value)}"')
         self.out.append("<" + " ".join(parts) + (" />" if closed else ">"))
@@ -123,6 +122,115 @@ def sanitize_html(fragment: str) -> str:
     parser.feed(fragment)
     parser.close()
     return "".join(parser.out)
+
+
+# ------------------------------------------------------------- headings, typography, math
+
+_TYPO_RE = re.compile(r"---|--|\.\.\.")
+_TYPO = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
+_HEADER_ID_RE = re.compile(r"[\t ]\{#([A-Za-z][\w:-]*)\}[\t ]*\Z", re.ASCII)
+
+
+def header_ids(state: StateCore) -> None:
+    """Before inline parsing: ``# Title {#custom-id}`` sets the heading's id."""
+    for i, token in enumerate(state.tokens):
+        if token.type == "heading_open" and (
+            m := _HEADER_ID_RE.search(state.tokens[i + 1].content)
+        ):
+            token.attrSet("id", m.group(1))
+            state.tokens[i + 1].content = state.tokens[i + 1].content[: m.start()].rstrip()
+
+
+def _is_word(ch: str) -> bool:
+    """Ruby's \\p{Word} (letters, marks, Nd/Nl digits, connectors) plus '-', space, tab."""
+    if ch in "- \t\u200c\u200d":
+        return True
+    category = unicodedata.category(ch)
+    return category[0] in "LM" or category in ("Nd", "Nl", "Pc")
+
+
+def gfm_header_id(text: str) -> str:
+    """kramdown-parser-gfm's id: lowercase, keep word characters (Unicode letters, marks,
+    digits, _), '-', spaces and tabs; spaces and tabs become '-'."""
+    return "".join(ch for ch in text.lower() if _is_word(ch)).replace(" ", "-").replace("\t", "-")
+
+
+def heading_text(inline: Token) -> str:
+    """The heading's raw text as kramdown sees it: text and code spans, no markup or HTML."""
+    return "".join(
+        child.content for child in inline.children or () if child.type in ("text", "code_inline")
+    )
+
+
+def heading_ids(state: StateCore) -> None:
+    """After inline parsing: ids for headings that have none; text kept in meta."""
+    counter: dict[str, int] = {}
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        token.meta["text"] = text = heading_text(tokens[i + 1])
+        if token.attrGet("id"):
+            continue
+        base = gfm_header_id(text) or "section"
+        seen = counter.get(base, -1) + 1
+        counter[base] = seen
+        token.attrSet("id", f"{base}-{seen}" if seen else base)
+
+
+def _typographic_symbol(m: re.Match[str]) -> str:
+    return _TYPO[m.group(0)]
+
+
+def typography(state: StateCore) -> None:
+    """kramdown's typographic symbols: --- em dash, -- en dash, ... ellipsis."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        autolink = 0
+        for token in block.children:
+            if token.type == "text" and not autolink:
+                token.content = _TYPO_RE.sub(_typographic_symbol, token.content)
+            elif token.type == "link_open" and token.info == "auto":
+                autolink += 1
+            elif token.type == "link_close" and autolink:
+                autolink -= 1
+
+
+def math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """``$$ ... $$`` alone between blank lines is display math (kramdown: ``\\[...\\]``)."""
+    if state.is_code_block(start):
+        return False
+    first = line_text(state, start)
+    if not first.startswith("$$"):
+        return False
+    line, body = start, first[2:]
+    while not body.rstrip().endswith("$$") or (line == start and len(first.strip()) < 4):
+        line += 1
+        if line >= end or state.isEmpty(line):
+            return False
+        body += "\n" + line_text(state, line)
+    if line + 1 < end and not state.isEmpty(line + 1):
+        return False
+    if not silent:
+        token = state.push("kd_math_block", "math", 0)
+        token.content, token.map = body.rstrip()[:-2].strip(), [start, line + 1]
+        state.line = line + 1
+    return True
+
+
+def math_inline(state: StateInline, silent: bool) -> bool:
+    """``$$...$$`` in a paragraph is inline math (``\\(...\\)``); a single ``$`` is a dollar."""
+    src, pos = state.src, state.pos
+    if not src.startswith("$$", pos):
+        return False
+    close = src.find("$$", pos + 2, state.posMax)
+    if close <= pos + 2:
+        return False
+    if not silent:
+        state.push("kd_math_inline", "math", 0).content = src[pos + 2 : close]
+    state.pos = close + 2
+    return True
 
 
 # --------------------------------------------------------------------------- page parser
@@ -163,6 +271,14 @@ def _render_math(self: Renderer, tokens: Sequence[Token], idx: int, options, env
 def _configure_page_parser(md: MarkdownIt) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin).use(kramdown_plugin)
+    md.block.ruler.before("paragraph", "kd_math_block", math_block)
+    md.inline.ruler.before("escape", "kd_math_inline", math_inline)
+    md.core.ruler.before("inline", "kd_header_id", header_ids)
+    md.core.ruler.after("inline", "kd_typography", typography)
+    md.core.ruler.push("kd_heading_ids", heading_ids)
+    md.disable("replacements")  # kramdown leaves (c), +-, ?.... alone
+    md.enable("smartquotes")
+    md.options["typographer"] = True
     return md
 
 
