@@ -510,6 +510,22 @@ def test_deep_nesting_and_huge_input_do_not_hang() -> None:
     assert str(diags[0]).startswith("o.bib:1:18: error: the value of field 'title' is not closed")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@misc{k," + " " * 5000 + "x}",  # blank runs before a broken field (regex backtracking)
+        "@misc{k, title = {a}" + " " * 5000 + "x}",
+        "@misc{k,\n" + "%" * 5000 + "\n x}",
+        "@misc{k, title = {" + "{" * 100000,
+        "@misc{k, title = " + "a # " * 5000 + "}",
+        "@misc{" + "k" * 100000,
+    ],
+)
+def test_pathological_inputs_finish(text: str) -> None:
+    entries, diags = parse_bibtex(text, "p.bib")
+    assert entries == [] and diags[-1].severity == "error"
+
+
 def test_speed_5000_entries(capsys: pytest.CaptureFixture[str]) -> None:
     entry = textwrap.dedent(
         """\

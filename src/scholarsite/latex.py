@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 __all__ = ["latex_to_text", "subscript", "superscript"]
 
-_NEEDS = re.compile(r"[\\{}$~`]|--")
 _PLAIN = re.compile(r"[^\\{}$~`'\-^_]+")
 _WORD = re.compile(r"[A-Za-z]+")
 _SPACES = re.compile(r"[ \t\n\r]*")
@@ -228,18 +228,17 @@ def _accent(mark: str, base: str) -> str:
     return unicodedata.normalize("NFC", first + mark) + base[1:]
 
 
-_fallback_converter = None
+@lru_cache(maxsize=1)
+def _pylatexenc() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text  # imported only when needed
+
+    return LatexNodes2Text()
 
 
 def _fallback(snippet: str) -> str:
     """Leftover commands: ask pylatexenc; on any trouble drop the backslash."""
-    global _fallback_converter
     try:
-        if _fallback_converter is None:
-            from pylatexenc.latex2text import LatexNodes2Text
-
-            _fallback_converter = LatexNodes2Text()
-        return _fallback_converter.latex_to_text(snippet)
+        return _pylatexenc().latex_to_text(snippet)
     except Exception:
         return snippet.lstrip("\\")
 
@@ -414,6 +413,14 @@ def _convert(value: str) -> str:
 
 def latex_to_text(value: str) -> str:
     """Decode the LaTeX of a BibTeX value to Unicode text with inline Markdown."""
-    if not _NEEDS.search(value):
-        return value
+    if not (
+        "\\" in value
+        or "{" in value
+        or "$" in value
+        or "~" in value
+        or "--" in value
+        or "`" in value
+        or "}" in value
+    ):
+        return value  # memchr-fast: most values hold no LaTeX
     return _convert(value)

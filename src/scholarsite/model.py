@@ -179,6 +179,9 @@ class Config:
     description: Text = ""
     footer: Text = ""
     location: SourceLocation = SourceLocation("site.yaml")
+    #: Where some settings were written ("theme", "theme_options.accent", ...), for
+    #: errors found after reading (theme option types are known only once the theme is).
+    key_locations: Mapping[str, SourceLocation] = field(default_factory=lambda: EMPTY_MAP)
 
     @property
     def language(self) -> str:

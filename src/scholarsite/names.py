@@ -29,7 +29,7 @@ _TRAILING_MARKS = re.compile(
     rf"|\\textsuperscript\s*\{{\s*{_ATOMS}\s*\}}"  # \textsuperscript{*}
     rf"|\^\s*\{{?\s*{_ATOMS}\s*\}}?"  # ^*  ^{*}
     rf"|\{{\s*{_ATOMS}\s*\}}"  # {*}  {\dag}
-    rf"|{_ATOM})\s*\Z"
+    rf"|{_ATOMS})\s*\Z"
 )
 _ATOM_RE = re.compile(_ATOM)
 _ATOM_ROLE = {
@@ -159,7 +159,7 @@ def _fully_braced(name: str) -> bool:
 
 @lru_cache(maxsize=1 << 14)
 def _parse_name(name: str) -> Author:
-    name, roles = _strip_marks(name.strip())
+    name, roles = _strip_marks(" ".join(name.split()))
     parts = _split_depth0(name, ",")
     if len(parts) > 1:
         stripped = []
@@ -337,8 +337,10 @@ class OwnerMatcher:
        two full names only if equal; extra tokens on the longer side must be initials unless
        the shorter side is all initials ("R." and "R.-X." match "Runxin" and "Run-Xin";
        "J." does not; "John A." matches "John"; "R.-Q." does not match "Run-Xin").
-    An all-caps given name of 2–3 letters ("RX") is read as initials. Name order is taken
-    from the comma ("Xu, Runxin"); a reversed "Xu Runxin" without comma needs its own alias.
+    An all-caps given name of 2–3 letters ("RX") is read as initials, and a one-word
+    "R.Xu" as "R. Xu". Name order is taken from the comma ("Xu, Runxin"); a reversed
+    "Xu Runxin" without comma needs its own alias (swapping freely would make "Xu Sun"
+    match "Sun Xu").
     A literal (fully braced) author matches when its key equals an owner's full-name key.
     Authors marked `is_owner` (annotation `owner`) always match.
     """
@@ -359,8 +361,10 @@ class OwnerMatcher:
     def _parts(author: Author) -> tuple[str, tuple[str, ...]]:
         if author.literal:
             return "", ()
-        given = author.first or author.von  # "runxin xu" has only a von part
-        return name_key(author.last).replace(" ", ""), _given_tokens(given)
+        given, last = author.first or author.von, author.last  # "runxin xu": only a von part
+        if not given and "." in last.rstrip("."):  # "R.Xu" is one BibTeX word
+            given, last = last.rstrip(".").rsplit(".", 1)
+        return name_key(last).replace(" ", ""), _given_tokens(given)
 
     def matches(self, author: Author) -> bool:
         """Is `author` one of the owner's names?"""

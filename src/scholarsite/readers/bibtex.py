@@ -29,20 +29,11 @@ from ..model import SourceLocation
 
 __all__ = ["MONTHS", "RawEntry", "parse_bibtex", "write_entry"]
 
-MONTHS: dict[str, str] = {
-    "jan": "January",
-    "feb": "February",
-    "mar": "March",
-    "apr": "April",
-    "may": "May",
-    "jun": "June",
-    "jul": "July",
-    "aug": "August",
-    "sep": "September",
-    "oct": "October",
-    "nov": "November",
-    "dec": "December",
-}
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+)
+MONTHS: dict[str, str] = {name[:3].lower(): name for name in _MONTH_NAMES.split()}
+"""The predefined month macros: `jan` -> "January", ..."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +62,7 @@ _NEXT_AT = re.compile(r"^[ \t]*@", re.M)
 _SAME_LINE_AT = re.compile(r"[ \t]*@")
 _TYPE = re.compile(r"\s*([A-Za-z][A-Za-z0-9_-]*)\s*")
 _WS = re.compile(r"\s*")
-_WS_COMMENTS = re.compile(r"(?:\s+|%[^\n]*)*")
+_WS_COMMENTS = re.compile(r"(?:\s++|%[^\n]*+)*+")  # possessive: no backtracking blow-up
 _KEY = re.compile(r"[^\s,{}()=\"#%]*")
 _NAME = re.compile(r"[^\s=,{}()\"#%@]+")
 _NUMBER = re.compile(r"[0-9]+")
@@ -81,35 +72,75 @@ _BRACE_SCAN = re.compile(r"[{}]|" + _ENTRY_AHEAD)
 _QUOTE_SCAN = re.compile(r'\\"|[{}"]|' + _ENTRY_AHEAD)
 _SKIP_SCAN = re.compile(r"[{}()]|" + _ENTRY_AHEAD)
 _ENTRY_AT = re.compile(r"@[A-Za-z][A-Za-z0-9_-]*[ \t]*[{(]")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+_STRAY = re.compile(r"^[ \t]*([A-Za-z][^\s=,{}()\"#%@]*[ \t]*=|\}[ \t]*$)", re.M)
 _REST_OF_LINE = re.compile(r"[ \t]*([^\n]*)")
 _CLOSE = {"{": "}", "(": ")"}
-_FAST_HEAD = re.compile(r"(?:\s+|%[^\n]*)*([^\s=,{}()\"#%@]+)\s*=\s*")
+_BLANK = " \t\n\r\f\v"
+_FAST_HEAD = re.compile(r"(?:\s++|%[^\n]*+)*+([^\s=,{}()\"#%@]++)\s*+=\s*")
+_FAST_LIMIT = 1 << 14
 _WORD = re.compile(r"[0-9]+(?![^\s,#})])|[A-Za-z_][^\s\"#%'(),={}]*")
 
 
 def _clean(value: str) -> str:
-    """Collapse whitespace runs to one space and trim."""
-    if "\n" in value or "  " in value or "\t" in value or "\r" in value:
+    """Collapse whitespace runs to one space and trim (non-breaking spaces are kept)."""
+    common = "\n" in value or "  " in value or "\t" in value or "\r" in value
+    if common or "\f" in value or "\v" in value:
         value = _SPACES.sub(" ", value)
-    return value.strip()
+    return value.strip(_BLANK)
+
+
+def _balanced(text: str, start: int, end: int) -> bool:
+    """Are the braces of text[start:end] balanced (never closing more than opened)?"""
+    find = text.find
+    depth, i = 0, start
+    while True:
+        closing = find("}", i, end)
+        opening = find("{", i, end if closing < 0 else closing)
+        if opening >= 0:
+            depth, i = depth + 1, opening + 1
+        elif closing >= 0:
+            depth, i = depth - 1, closing + 1
+            if depth < 0:
+                return False
+        else:
+            return depth == 0
+
+
+def _nested_end(text: str, start: int, limit: int) -> int:
+    """The index of the `}` closing the `{` at `start` before `limit`, or -1 (also when
+    it takes long: a broken file must not make this quadratic)."""
+    find = text.find
+    depth, i = 0, start
+    for _ in range(64):
+        end = find("}", i, limit)
+        if end < 0:
+            return -1
+        opening = find("{", i, end)
+        if opening >= 0:
+            depth, i = depth + 1, opening + 1
+        else:
+            depth, i = depth - 1, end + 1
+            if depth == 0:
+                return end
+    return -1
 
 
 class _Parser:
     def __init__(self, text: str, path: str) -> None:
-        self.text = text
-        self.path = path
-        self.n = len(text)
+        self.text, self.path, self.n = text, path, len(text)
         self._line_starts: list[int] | None = None
         self._pos, self._line, self._line_start = 0, 1, 0  # the last location asked for
         self.macros: dict[str, str] = dict(MONTHS)
         self.entries: list[RawEntry] = []
         self.diags: list[Diagnostic] = []
         self.keys: dict[str, SourceLocation] = {}
-        self.kind = ""
+        # the entry being read: its '@', closing delimiter, type, key, fields
+        self.at, self.close, self.kind, self.key = 0, "}", "", ""
         self.last_field: tuple[str, int] | None = None  # (name, position)
+        self.fields: dict[str, str] = {}
+        self.locations: dict[str, SourceLocation] = {}
 
-    # -- helpers -------------------------------------------------------------------
     def loc(self, pos: int) -> SourceLocation:
         """The 1-based line and column of `pos`; cheap for increasing positions."""
         text = self.text
@@ -130,79 +161,82 @@ class _Parser:
 
     def entry_ahead(self, pos: int) -> bool:
         """Does a new entry start at `pos` (an `@` that begins a line)?"""
-        start = self.text.rfind("\n", 0, pos) + 1
-        return (
-            self.text[start:pos].strip(" \t") == "" and _ENTRY_AT.match(self.text, pos) is not None
-        )
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        blank = not self.text[line_start:pos].strip(" \t")
+        return blank and _ENTRY_AT.match(self.text, pos) is not None
 
-    def not_closed(self, at: int, key: str, pos: int, close: str) -> _Error:
-        what = f"entry '{key}'" if key else "this entry"
-        hint = f"add the missing '{close}' at its end"
+    def not_closed(self, pos: int) -> _Error:
+        """The error for an entry running into the end of the file or the next entry."""
+        what = f"entry '{self.key}'" if self.key else "this entry"
+        hint = f"add the missing '{self.close}' at its end"
         if self.last_field:
             name, line = self.last_field[0], self.loc(self.last_field[1]).line
             hint += f", or check the braces of field '{name}' (line {line})"
         if pos >= self.n:
-            return _Error(at, f"{what} is not closed", hint)
+            return _Error(self.at, f"{what} is not closed", hint)
         line = self.loc(pos).line
-        return _Error(at, f"{what} is not closed before the next entry at line {line}", hint)
+        return _Error(self.at, f"{what} is not closed before the next entry at line {line}", hint)
 
-    # -- driver --------------------------------------------------------------------
     def run(self) -> None:
-        text, pos, chained = self.text, 0, False
-        while True:
-            m = _SAME_LINE_AT.match(text, pos) if chained else None
-            if m is None:
-                m = _NEXT_AT.search(text, pos)
-                if m is None:
-                    return
-            at = m.end() - 1
-            self.kind, self.last_field = "", None
+        text = self.text
+        m = _NEXT_AT.search(text)
+        while m is not None:
+            self.at = m.end() - 1
+            self.kind, self.key, self.last_field = "", "", None
             try:
-                pos = self.entry(at)
+                end = self.entry(self.at)
             except _Error as err:
                 self.report(err.pos, err.message, err.hint)
-                pos, chained = at + 1, False
+                m = _NEXT_AT.search(text, self.at + 1)
                 continue
-            chained = True
-            if self.kind != "comment" and _SAME_LINE_AT.match(text, pos) is None:
-                rest = _REST_OF_LINE.match(text, pos).group(1).strip()
-                if rest not in ("", ",", ";") and not rest.startswith("%"):
-                    self.report(
-                        text.index(rest[0], pos),
-                        "text after the end of the entry is ignored",
-                        "the entry probably has one '}' too many; check its last fields",
-                        "warning",
-                    )
+            m = _SAME_LINE_AT.match(text, end)
+            if m is None:
+                m = _NEXT_AT.search(text, end)
+                if self.kind != "comment":
+                    self.check_gap(end, m.start() if m else self.n)
+
+    def check_gap(self, start: int, stop: int) -> None:
+        """Warn when the text after an entry looks like its lost end (an extra '}')."""
+        rest = _REST_OF_LINE.match(self.text, start, stop)
+        first = rest.group(1).strip() if rest else ""
+        if first and first not in (",", ";") and not first.startswith("%"):
+            pos = rest.start(1)
+        else:
+            stray = _STRAY.search(self.text, start, stop)
+            if stray is None:
+                return
+            pos = stray.start(1)
+        what = f"entry '{self.key}'" if self.key else "the entry"
+        hint = f"{what} probably has one '}}' too many; check its last fields"
+        self.report(pos, f"text after the end of {what} is ignored", hint, "warning")
 
     def entry(self, at: int) -> int:
         """Parse the entry whose `@` is at `at`; return the position after it."""
         text = self.text
         m = _TYPE.match(text, at + 1)
         if m is None:
-            raise _Error(
-                at,
-                "expected an entry type after '@'",
-                "write e.g. '@article{key, ...}'; remove the '@' if this line is a comment",
-            )
+            hint = "write e.g. '@article{key, ...}'; remove the '@' if this line is a comment"
+            raise _Error(at, "expected an entry type after '@'", hint)
         kind = self.kind = m.group(1).lower()
         pos = m.end()
         opener = text[pos] if pos < self.n else ""
         if kind == "comment":
             return self.skip_comment(pos) if opener in _CLOSE else pos
         if opener not in _CLOSE:
-            raise _Error(
-                pos if pos < self.n else at,
-                f"expected '{{' or '(' after '@{m.group(1)}'",
-                f"write '@{m.group(1)}{{key, field = {{value}}, ...}}'",
-            )
-        close = _CLOSE[opener]
-        pos += 1
+            hint = f"write '@{m.group(1)}{{key, field = {{value}}, ...}}'"
+            raise _Error(min(pos, self.n - 1), f"expected '{{' or '(' after '@{m.group(1)}'", hint)
+        self.close = _CLOSE[opener]
         if kind == "preamble":
-            _, pos = self.value(pos, "@preamble", close, at, "")
-            return self.expect_close(pos, close, at, "")
+            _, pos = self.value(pos + 1, "@preamble")
+            pos = _WS.match(text, pos).end()
+            if pos < self.n and text[pos] == self.close:
+                return pos + 1
+            if pos >= self.n or self.entry_ahead(pos):
+                raise self.not_closed(pos)
+            raise _Error(pos, f"expected '{self.close}' here", f"end it with '{self.close}'")
         if kind == "string":
-            return self.string(pos, close, at)
-        return self.regular(at, kind, pos, close)
+            return self.field_list(pos + 1)
+        return self.regular(at, kind, pos + 1)
 
     def skip_comment(self, pos: int) -> int:
         depth = 0
@@ -218,44 +252,7 @@ class _Parser:
                 return m.start() + 1
         return pos
 
-    def expect_close(self, pos: int, close: str, at: int, key: str) -> int:
-        pos = _WS.match(self.text, pos).end()
-        if pos < self.n and self.text[pos] == close:
-            return pos + 1
-        if pos >= self.n or self.entry_ahead(pos):
-            raise self.not_closed(at, key, pos, close)
-        raise _Error(pos, f"expected '{close}' here", f"end the entry with '{close}'")
-
-    def string(self, pos: int, close: str, at: int) -> int:
-        text = self.text
-        while True:
-            pos = _WS_COMMENTS.match(text, pos).end()
-            if pos < self.n and text[pos] == close:
-                return pos + 1
-            m = _NAME.match(text, pos)
-            if m is None:
-                if pos >= self.n or self.entry_ahead(pos):
-                    raise self.not_closed(at, "", pos, close)
-                raise _Error(
-                    pos, "expected a string name in @string", "write '@string{name = {value}}'"
-                )
-            name = m.group()
-            pos = _WS.match(text, m.end()).end()
-            if pos >= self.n or text[pos] != "=":
-                raise _Error(
-                    m.start(),
-                    f"missing '=' after string name '{name}'",
-                    f"write '@string{{{name} = {{value}}}}'",
-                )
-            value, pos = self.value(pos + 1, name, close, at, "")
-            self.macros[name.lower()] = value
-            pos = _WS.match(text, pos).end()
-            if pos < self.n and text[pos] == ",":
-                pos += 1
-                continue
-            return self.expect_close(pos, close, at, "")
-
-    def regular(self, at: int, kind: str, pos: int, close: str) -> int:
+    def regular(self, at: int, kind: str, pos: int) -> int:
         text, n = self.text, self.n
         pos = _WS.match(text, pos).end()
         m = _KEY.match(text, pos)
@@ -263,149 +260,139 @@ class _Parser:
         pos = _WS.match(text, m.end()).end()
         nxt = text[pos] if pos < n else ""
         if not key or nxt == "=":
-            raise _Error(
-                at,
-                f"@{kind} entry has no citation key",
-                f"write '@{kind}{{key, title = ...}}': the key goes before the first comma",
-            )
-        if nxt not in (",", close):
+            hint = f"write '@{kind}{{key, title = ...}}': the key goes before the first comma"
+            raise _Error(at, f"@{kind} entry has no citation key", hint)
+        if nxt != "," and nxt != self.close:
             if pos >= n or self.entry_ahead(pos):
-                raise self.not_closed(at, key, pos, close)
-            raise _Error(
-                pos,
-                f"expected ',' after the key '{key}'",
-                "a citation key cannot contain spaces, braces, quotes or '=', '#', '%'",
-            )
+                raise self.not_closed(pos)
+            hint = "a citation key cannot contain spaces, braces, quotes or '=', '#', '%'"
+            raise _Error(pos, f"expected ',' after the key '{key}'", hint)
+        self.key = key
         location = self.loc(at)
-        fields: dict[str, str] = {}
-        locations: dict[str, SourceLocation] = {}
-        if nxt == ",":
-            pos += 1
-            macros, find = self.macros, text.find
-            while True:
-                m = _FAST_HEAD.match(text, pos)
-                if m is not None:  # the common case: a simple value, found with str.find
-                    start = m.end()
-                    c = text[start] if start < n else ""
-                    value, end = None, -1
-                    if c == "{":
-                        end = find("}", start + 1)
-                        if end > 0 and find("{", start + 1, end) < 0:
-                            value = text[start + 1 : end]
-                    elif c == '"':
-                        end = find('"', start + 1)
-                        if (
-                            end > 0
-                            and find("{", start + 1, end) < 0
-                            and find("}", start + 1, end) < 0
-                            and find("\\", start + 1, end) < 0
-                        ):
-                            value = text[start + 1 : end]
-                    else:
-                        w = _WORD.match(text, start)
-                        if w is not None:
-                            end = w.end() - 1
-                            word = w.group()
-                            value = word if word[0].isdigit() else macros.get(word.lower())
-                    if value is not None:
-                        after = _WS.match(text, end + 1).end()
-                        c = text[after] if after < n else ""
-                        if c == "," or c == close:
-                            value = _clean(value)
-                            self.store(fields, locations, m.group(1), m.start(1), value, key)
-                            if c == close:
-                                pos = after
-                                break
-                            pos = after + 1
-                            continue
-                pos = _WS_COMMENTS.match(text, pos).end()
-                if pos >= n:
-                    raise self.not_closed(at, key, pos, close)
-                c = text[pos]
-                if c == close:
-                    break
-                if c == "@" and self.entry_ahead(pos):
-                    raise self.not_closed(at, key, pos, close)
-                m = _NAME.match(text, pos)
-                if m is None:
-                    raise _Error(
-                        pos,
-                        f"expected a field name in entry '{key}', found '{c}'",
-                        "write fields as 'name = {value},'",
-                    )
-                name_pos = pos
-                name = m.group()
-                pos = _WS.match(text, m.end()).end()
-                if pos >= n or text[pos] != "=":
-                    raise _Error(
-                        name_pos,
-                        f"missing '=' after field '{name}' in entry '{key}'",
-                        f"write '{name} = {{value}}'",
-                    )
-                value, pos = self.value(pos + 1, name.lower(), close, at, key)
-                self.store(fields, locations, name, name_pos, value, key)
-                pos = _WS.match(text, pos).end()
-                if pos < n and text[pos] == ",":
-                    pos += 1
-                    continue
-                if pos < n and text[pos] == close:
-                    break
-                if pos >= n or self.entry_ahead(pos):
-                    raise self.not_closed(at, key, pos, close)
-                raise _Error(
-                    pos,
-                    f"expected ',' or '{close}' after the value of field '{name.lower()}'",
-                    f"add a ',' after the value of '{name.lower()}' "
-                    f"(line {self.loc(name_pos).line})",
-                )
-        end = pos + 1
+        self.fields, self.locations = {}, {}
+        end = self.field_list(pos + 1) if nxt == "," else pos + 1
         folded = key.casefold()
-        first_loc = self.keys.get(folded)
-        if first_loc is not None:
-            self.report(
-                at,
-                f"duplicate key '{key}' (first defined at {first_loc})",
-                "rename one of the two entries or delete the copy; the first one is used",
-            )
+        first = self.keys.get(folded)
+        if first is not None:
+            hint = "rename one of the two entries or delete the copy; the first one is used"
+            self.report(at, f"duplicate key '{key}' (first defined at {first})", hint)
             return end
         self.keys[folded] = location
-        self.entries.append(RawEntry(kind, key, fields, locations, location, text[at:end]))
+        raw = text[at:end]
+        self.entries.append(RawEntry(kind, key, self.fields, self.locations, location, raw))
         return end
 
-    def store(
-        self,
-        fields: dict[str, str],
-        locations: dict[str, SourceLocation],
-        name: str,
-        name_pos: int,
-        value: str,
-        key: str,
-    ) -> None:
-        """Record one field; a repeated name is an error and keeps the first value."""
-        name = name.lower()
-        self.last_field = (name, name_pos)
-        if name in fields:
-            first = locations[name]
-            self.report(
-                name_pos,
-                f"duplicate field '{name}' in entry '{key}' (first at line {first.line})",
-                f"delete one of the two '{name}' fields; the first one is used",
-            )
-            return
-        fields[name] = value
-        locations[name] = self.loc(name_pos)
+    def field_list(self, pos: int) -> int:
+        """`name = value, ...` up to the closing delimiter (fields, or @string macros)."""
+        text, n, close = self.text, self.n, self.close
+        fast_value = self.fast_value if self.kind != "string" else None
+        while True:
+            m = _FAST_HEAD.match(text, pos) if fast_value else None
+            if m is not None:  # the common case: one simple value, found with str.find
+                value, end = fast_value(m.end())
+                if value is not None:
+                    after = end + 1
+                    c = text[after] if after < n else ""
+                    if c != "," and c != close:
+                        after = _WS.match(text, after).end()
+                        c = text[after] if after < n else ""
+                    if c == "," or c == close:
+                        self.store(m.group(1), m.start(1), _clean(value))
+                        if c == close:
+                            return after + 1
+                        pos = after + 1
+                        continue
+            pos = _WS_COMMENTS.match(text, pos).end()
+            c = text[pos] if pos < n else ""
+            if c == close:
+                return pos + 1
+            if not c or (c == "@" and self.entry_ahead(pos)):
+                raise self.not_closed(pos)
+            m = _NAME.match(text, pos)
+            what = "string" if self.kind == "string" else "field"
+            if m is None:
+                where = f" in entry '{self.key}'" if self.key else ""
+                hint = "write 'name = {value},'"
+                raise _Error(pos, f"expected a {what} name{where}, found '{c}'", hint)
+            name_pos, name = pos, m.group()
+            pos = _WS.match(text, m.end()).end()
+            if pos >= n or text[pos] != "=":
+                where = f" in entry '{self.key}'" if self.key else ""
+                hint = f"write '{name} = {{value}}'"
+                raise _Error(name_pos, f"missing '=' after {what} '{name}'{where}", hint)
+            value, pos = self.value(pos + 1, name.lower())
+            self.store(name, name_pos, value)
+            pos = _WS.match(text, pos).end()
+            c = text[pos] if pos < n else ""
+            if c == close:
+                return pos + 1
+            if c == ",":
+                pos += 1
+                continue
+            if not c or self.entry_ahead(pos):
+                raise self.not_closed(pos)
+            line = self.loc(name_pos).line
+            name = name.lower()
+            hint = f"add a ',' after the value of '{name}' (line {line})"
+            raise _Error(pos, f"expected ',' or '{close}' after the value of field '{name}'", hint)
 
-    def value(self, pos: int, name: str, close: str, at: int, key: str) -> tuple[str, int]:
+    def fast_value(self, start: int) -> tuple[str | None, int]:
+        """A single `{...}`, `"..."`, number or known macro at `start` whose end is easy
+        to find: (value, index of its last character); (None, -1) to use `value()`."""
+        text = self.text
+        find = text.find
+        c = text[start] if start < self.n else ""
+        limit = start + _FAST_LIMIT  # longer values take the careful path
+        if c == "{":
+            end = find("}", start + 1, limit)
+            if end < 0:
+                return None, -1
+            if find("{", start + 1, end) >= 0:
+                end = _nested_end(text, start, limit)
+                if end < 0:
+                    return None, -1
+        elif c == '"':
+            end = find('"', start + 1, limit)
+            if end < 0 or text[end - 1] == "\\":
+                return None, -1
+            braces = find("{", start + 1, end) >= 0 or find("}", start + 1, end) >= 0
+            if braces and not _balanced(text, start + 1, end):
+                return None, -1
+        else:
+            w = _WORD.match(text, start)
+            if w is None:
+                return None, -1
+            word = w.group()
+            return (word if word[0].isdigit() else self.macros.get(word.lower())), w.end() - 1
+        if find("\n", start, end) >= 0 and find("@", start, end) >= 0:
+            return None, -1  # it might swallow the next entry: let value() judge
+        return text[start + 1 : end], end
+
+    def store(self, name: str, name_pos: int, value: str) -> None:
+        """Record one field (or macro); a repeated field is an error, the first wins."""
+        name = name.lower()
+        if self.kind == "string":
+            self.macros[name] = value
+            return
+        self.last_field = (name, name_pos)
+        if name in self.fields:
+            line = self.locations[name].line
+            hint = f"delete one of the two '{name}' fields; the first one is used"
+            msg = f"duplicate field '{name}' in entry '{self.key}' (first at line {line})"
+            self.report(name_pos, msg, hint)
+            return
+        self.fields[name] = value
+        self.locations[name] = self.loc(name_pos)
+
+    def value(self, pos: int, name: str) -> tuple[str, int]:
         """Parse `part # part # ...`; return the expanded, whitespace-collapsed value."""
         text, n = self.text, self.n
         parts: list[str] = []
         while True:
             pos = _WS.match(text, pos).end()
             c = text[pos] if pos < n else ""
-            if c == "{":
-                part, pos = self.delimited(pos, name, _BRACE_SCAN)
-            elif c == '"':
-                part, pos = self.delimited(pos, name, _QUOTE_SCAN)
+            if c == "{" or c == '"':
+                part, pos = self.delimited(pos, name)
             elif "0" <= c <= "9":
                 m = _NUMBER.match(text, pos)
                 part, pos = m.group(), m.end()
@@ -413,23 +400,16 @@ class _Parser:
                 m = _MACRO.match(text, pos) if c and c != "@" else None
                 if m is None:
                     if not c or (c == "@" and self.entry_ahead(pos)):
-                        raise self.not_closed(at, key, pos, close)
+                        raise self.not_closed(pos)
                     what = "a value after '#'" if parts else f"a value for field '{name}'"
-                    raise _Error(
-                        pos,
-                        f"expected {what}",
-                        "write the value in braces: {...}, in quotes, or as a number",
-                    )
+                    hint = "write the value in braces: {...}, in quotes, or as a number"
+                    raise _Error(pos, f"expected {what}", hint)
                 part, pos = m.group(), m.end()
                 expanded = self.macros.get(part.lower())
                 if expanded is None:
-                    self.report(
-                        m.start(),
-                        f"undefined string '{part}'",
-                        f"put the value in braces ({{{part}}}) or define it with "
-                        f"@string{{{part} = {{...}}}} before this entry",
-                        "warning",
-                    )
+                    hint = f"put the value in braces ({{{part}}}) or define it with "
+                    hint += f"@string{{{part} = {{...}}}} before this entry"
+                    self.report(m.start(), f"undefined string '{part}'", hint, "warning")
                 else:
                     part = expanded
             parts.append(part)
@@ -439,11 +419,11 @@ class _Parser:
                 continue
             return _clean(parts[0] if len(parts) == 1 else "".join(parts)), pos
 
-    def delimited(self, pos: int, name: str, scan: re.Pattern[str]) -> tuple[str, int]:
+    def delimited(self, pos: int, name: str) -> tuple[str, int]:
         """A `{...}` or `"..."` value starting at `pos`: (inner text, position after)."""
         quoted = self.text[pos] == '"'
         depth = 0 if quoted else 1
-        for m in scan.finditer(self.text, pos + 1):
+        for m in (_QUOTE_SCAN if quoted else _BRACE_SCAN).finditer(self.text, pos + 1):
             t = m.group()
             if t == "{":
                 depth += 1
@@ -452,28 +432,19 @@ class _Parser:
                 if depth == 0 and not quoted:
                     return self.text[pos + 1 : m.start()], m.end()
                 if depth < 0:
-                    raise _Error(
-                        m.start(),
-                        f"unbalanced '}}' in the value of field '{name}'",
-                        "remove the extra '}' or add the missing '{'",
-                    )
+                    hint = "remove the extra '}' or add the missing '{'"
+                    raise _Error(m.start(), f"unbalanced '}}' in the value of field '{name}'", hint)
             elif t == '"':
                 if depth == 0:
                     return self.text[pos + 1 : m.start()], m.end()
             elif t != '\\"':
                 line = self.loc(m.start() + 1).line
-                raise _Error(
-                    pos,
-                    f"the value of field '{name}' is not closed before the next entry "
-                    f"at line {line}",
-                    "add the missing '}' (or '\"'), or remove an extra '{'",
-                )
-        end = '"' if quoted else "}"
-        raise _Error(
-            pos,
-            f"the value of field '{name}' is not closed",
-            f"add the missing '{end}', or remove an extra '{{'",
-        )
+                msg = f"the value of field '{name}' is not closed before the next entry"
+                hint = "add the missing '}' (or '\"'), or remove an extra '{'"
+                raise _Error(pos, f"{msg} at line {line}", hint)
+        closer = '"' if quoted else "}"
+        hint = f"add the missing '{closer}', or remove an extra '{{'"
+        raise _Error(pos, f"the value of field '{name}' is not closed", hint)
 
 
 def parse_bibtex(text: str, path: str) -> tuple[list[RawEntry], list[Diagnostic]]:
@@ -481,6 +452,8 @@ def parse_bibtex(text: str, path: str) -> tuple[list[RawEntry], list[Diagnostic]
 
     Returns the entries in file order and the diagnostics (errors and warnings).
     """
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark is not part of the first line's columns
     parser = _Parser(text, path)
     try:
         parser.run()
@@ -536,7 +509,7 @@ def write_entry(entry_type: str, key: str, fields: Mapping[str, str]) -> str:
         if lower in seen:
             continue
         seen.add(lower)
-        clean = _balance(_SPACES.sub(" ", value).strip())
+        clean = _SPACES.sub(" ", _balance(value)).strip(_BLANK)
         lines.append(f"  {lower} = {{{clean}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -57,10 +57,9 @@ _URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:|[/#.{]")
 def decode_url(value: str) -> str:
     """A URL-like field value: `\\url{}` and outer braces removed, `\\_`-style escapes
     undone, no spaces at the ends. No other LaTeX decoding (`~` stays `~`)."""
-    value = _URL_MACRO.sub(r"\1", value.strip())
+    value = _URL_MACRO.sub(r"\1", value.strip().replace("\\~{}", "~"))
     while value.startswith("{") and value.endswith("}") and _balanced(value[1:-1]):
         value = value[1:-1].strip()
-    value = value.replace("\\~{}", "~")
     return _URL_ESCAPE.sub(r"\1", value).strip()
 
 
@@ -95,12 +94,14 @@ def parse_links(value: str) -> tuple[list[tuple[str, str]], str]:
         starts.append((m.start(), m.end(), m.group(2).strip()))
     if not starts:
         return [], value.strip()
-    rest = value[: starts[0][0]].strip()
+    junk = [value[: starts[0][0]].strip()]
     pairs: list[tuple[str, str]] = []
     for i, (_, begin, label) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(value)
-        pairs.append((latex_to_text(label).strip(), decode_url(value[begin:end].strip(" ,;"))))
-    return pairs, rest
+        url, _, extra = value[begin:end].strip(" ,;").partition(" ")  # URLs have no spaces
+        junk.append(extra.strip(" ,;"))
+        pairs.append((latex_to_text(label).strip(), decode_url(url.rstrip(",;"))))
+    return pairs, " ".join(j for j in junk if j)
 
 
 def _year(raw: RawEntry, fields: dict[str, str], diags: Diagnostics) -> int | None:
@@ -218,7 +219,15 @@ def _links(
 
 
 def to_publication(raw: RawEntry, diags: Diagnostics) -> Publication | None:
-    """Decode and enrich one entry; problems go to `diags`. None when it has no title."""
+    """Decode and enrich one entry; problems go to `diags` (in source order). None when
+    the entry has no title."""
+    local = Diagnostics()
+    pub = _publication(raw, local)
+    diags.extend(sorted(local.items, key=lambda d: (d.location.line, d.location.col)))
+    return pub
+
+
+def _publication(raw: RawEntry, diags: Diagnostics) -> Publication | None:
     fields = {
         name: decode_url(value) if name in URL_FIELDS else latex_to_text(value)
         for name, value in raw.fields.items()
