@@ -85,7 +85,8 @@ def test_publications_owner_roles_legend_and_links(build_site):
     assert "Jörg Müller" in html
     assert "Equal contribution" in html
     assert "S⁴-Tuning" in html
-    assert 'href="https://www.youtube.com/watch?v=zNfaj_DV6-E" class="link-other">Youtube</a>' in html
+    youtube = "https://www.youtube.com/watch?v=zNfaj_DV6-E"
+    assert f'href="{youtube}" class="link-other">Youtube</a>' in html
     assert ">Report</a>" in html and ">PDF</a>" in html
     assert '<span class="award">Oral</span>' in html
     # preprints are listed first, under their own heading
