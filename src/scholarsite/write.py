@@ -36,7 +36,7 @@ def check_output_dir(out: Path, *, force: bool = False) -> None:
                 Diagnostic(
                     SourceLocation(str(out)),
                     "output folder exists and was not made by scholarsite; refusing to replace it",
-                    f"choose another -o, empty it, or create '{MARKER}' in it if it may be replaced",
+                    f"choose another -o, empty it, or add a '{MARKER}' file to allow replacing it",
                 )
             ]
         )
