@@ -29,6 +29,7 @@ import re
 import shutil
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,6 @@ import yaml
 TOOLS = ("scholarsite", "hugo", "jekyll")
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 MARKER = ".gen_site.json"
-BASE_URL = "https://lqiao.example.github.io/"
 FEED_LIMIT = 20
 EDIT_SUFFIX = " (Revised)"
 
@@ -143,6 +143,17 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-")
 
 
+def short_slug(text: str, limit: int = 40) -> str:
+    """A slug of whole words, at most `limit` characters (at least one word)."""
+    words = slugify(text).split("-")
+    slug = words[0]
+    for word in words[1:]:
+        if len(slug) + 1 + len(word) > limit:
+            break
+        slug += "-" + word
+    return slug
+
+
 def to_latex(text: str) -> str:
     """Non-ASCII letters as BibTeX-world LaTeX escapes (what Google Scholar and DBLP export)."""
     return "".join(LATEX.get(ch, ch) for ch in text)
@@ -158,7 +169,8 @@ def text_fields(rng: random.Random) -> dict[str, object]:
     task, task2 = rng.choice(TASKS), rng.choice(TASKS)
     return {
         "acr": rng.choice(ACRONYMS), "adj": adj, "adj_l": adj.lower(),
-        "a_adj_l": ("an " if adj[0] in "AEIOU" else "a ") + adj.lower(), "meth": meth,
+        "a_adj_l": ("an " if adj[0] in "AEIOU" else "a ") + adj.lower(),
+        "A_adj": ("An " if adj[0] in "AEIOU" else "A ") + adj, "meth": meth,
         "meth_l": meth.lower(), "meth2_l": meth2.lower(), "task": task, "task_l": task.lower(),
         "Task_l": task[0] + task[1:].lower(), "task2_l": task2.lower(),
         "quality": rng.choice(QUALITIES), "verb": rng.choice(VERBS),
@@ -250,7 +262,7 @@ def make_pub(
     if rng.random() < 0.1:
         roles[-1].add("corresponding")
     authors = [(nm, frozenset(rs)) for nm, rs in zip(names, roles, strict=True)]
-    if rng.random() < 0.01:
+    if n < 12 and rng.random() < 0.01:
         authors.append((CORPORATE, frozenset()))
     if year is None:
         abbr, venue, etype, publisher = "", "Preprint", "unpublished", ""
@@ -388,7 +400,7 @@ def make_news(rng: random.Random, size: Size, pubs: list[Pub]) -> list[Doc]:
         body = CORPUS["news"][kind]["body"].format(year=date.year, **values)
         if rng.random() < 0.3:
             body += "\n\n" + make_abstract(rng, title)
-        slug = f"{date.isoformat()}-{slugify(title)[:40].strip('-')}"
+        slug = f"{date.isoformat()}-{short_slug(title)}"
         while slug in slugs:
             slug += "-2"
         slugs.add(slug)
@@ -466,12 +478,13 @@ class Writer:
             self._dirs.add(path.parent)
         path.write_text(content, encoding="utf-8", newline="\n")
 
-    def copy_tree(self, src: Path, dest: str = "") -> None:
+    def copy_tree(self, src: Path) -> None:
         for path in sorted(src.rglob("*")):
             if path.is_file():
-                self.text(
-                    f"{dest}{path.relative_to(src).as_posix()}", path.read_text(encoding="utf-8")
-                )
+                self.text(path.relative_to(src).as_posix(), path.read_text(encoding="utf-8"))
+
+    def copy(self, rel: str, src: Path) -> None:
+        self.text(rel, src.read_text(encoding="utf-8"))
 
 
 def pub_front_matter(pub: Pub) -> dict:
@@ -512,7 +525,7 @@ def write_scholarsite(ds: Dataset, w: Writer) -> None:
             f"content/news/{post.slug}.md",
             front_matter({"title": post.title, "date": post.date}, post.body),
         )
-    w.text("static/img/photo.svg", (TEMPLATES / "common/photo.svg").read_text(encoding="utf-8"))
+    w.copy("static/img/photo.svg", TEMPLATES / "common/photo.svg")
 
 
 def write_hugo(ds: Dataset, w: Writer) -> None:
@@ -551,8 +564,8 @@ def write_hugo(ds: Dataset, w: Writer) -> None:
     ]
     w.text("config.toml", "\n".join(cfg) + "\n")
     w.copy_tree(TEMPLATES / "hugo")
-    w.text("static/css/style.css", (TEMPLATES / "common/style.css").read_text(encoding="utf-8"))
-    w.text("static/img/photo.svg", (TEMPLATES / "common/photo.svg").read_text(encoding="utf-8"))
+    w.copy("static/css/style.css", TEMPLATES / "common/style.css")
+    w.copy("static/img/photo.svg", TEMPLATES / "common/photo.svg")
     for name, items in ds.sections.items():
         w.text(f"data/{name}.yaml", dump_yaml(items))
     w.text("content/_index.md", front_matter({"title": site["title"]}, ds.bio))
@@ -609,8 +622,8 @@ def write_jekyll(ds: Dataset, w: Writer) -> None:
     w.copy_tree(TEMPLATES / "jekyll")
     if ds.news:
         w.copy_tree(TEMPLATES / "jekyll_news")
-    w.text("css/style.css", (TEMPLATES / "common/style.css").read_text(encoding="utf-8"))
-    w.text("img/photo.svg", (TEMPLATES / "common/photo.svg").read_text(encoding="utf-8"))
+    w.copy("css/style.css", TEMPLATES / "common/style.css")
+    w.copy("img/photo.svg", TEMPLATES / "common/photo.svg")
     for name, items in ds.sections.items():
         w.text(f"_data/{name}.yml", dump_yaml(items))
     w.text("index.md", front_matter({"layout": "home", "title": site["title"]}, ds.bio))
@@ -667,33 +680,43 @@ def _toggle(title: str) -> str:
     return title.removesuffix(EDIT_SUFFIX) if title.endswith(EDIT_SUFFIX) else title + EDIT_SUFFIX
 
 
+def _toggle_bib_title(bib: str, key: str) -> str:
+    start = bib.index(f"{{{key},")
+    m = re.compile(r"^  title = \{(.*)\},$", re.M).search(bib, start)
+    if m is None:
+        raise ValueError(f"no title line in BibTeX entry {key}")
+    return bib[: m.start(1)] + _toggle(m.group(1)) + bib[m.end(1) :]
+
+
+def _toggle_front_matter(text: str, field: str, change: Callable[[str], str]) -> str:
+    m = re.compile(rf"^{field}: (.*)$", re.M).search(text)
+    if m is None:
+        raise ValueError(f"no {field} in front matter")
+    new = json.dumps(change(json.loads(m.group(1))), ensure_ascii=False)
+    return text[: m.start(1)] + new + text[m.end(1) :]
+
+
 def edit_one_publication(site_root: str | Path, tool: str) -> str:
     """Change one publication's title in `tool`'s copy; return its BibTeX key.
 
     `site_root` is the OUTDIR given to `generate` (or the tool's own folder inside it). The
     publication is the one with the smallest key, the same one in all three copies, and the
     edit toggles a " (Revised)" suffix, so every call changes the title and two calls restore it.
+    One file changes: publications.bib, or the publication's Markdown file (its `title` and the
+    title inside its `bibtex` field).
     """
     root = _tool_dir(Path(site_root), tool)
     if tool == "scholarsite":
         path = root / "publications.bib"
         text = path.read_text(encoding="utf-8")
         key = min(re.findall(r"^@\w+\{([^,\s]+),", text, re.M))
-        start = text.index(f"{{{key},")
-        m = re.compile(r"^(  title = \{)(.*)(\},)$", re.M).search(text, start)
-        if m is None:
-            raise ValueError(f"{path}: no title line in entry {key}")
-        text = text[: m.start(2)] + _toggle(m.group(2)) + text[m.end(2) :]
-        path.write_text(text, encoding="utf-8", newline="\n")
+        path.write_text(_toggle_bib_title(text, key), encoding="utf-8", newline="\n")
         return key
     folder = root / ("content/publications" if tool == "hugo" else "_publications")
     path = min(p for p in folder.glob("*.md") if p.name != "_index.md")
-    text = path.read_text(encoding="utf-8")
-    m = re.compile(r"^title: (.*)$", re.M).search(text)
-    if m is None:
-        raise ValueError(f"{path}: no title in front matter")
-    new = json.dumps(_toggle(json.loads(m.group(1))), ensure_ascii=False)
-    path.write_text(text[: m.start(1)] + new + text[m.end(1) :], encoding="utf-8", newline="\n")
+    text = _toggle_front_matter(path.read_text(encoding="utf-8"), "title", _toggle)
+    text = _toggle_front_matter(text, "bibtex", lambda bib: _toggle_bib_title(bib, path.stem))
+    path.write_text(text, encoding="utf-8", newline="\n")
     return path.stem
 
 

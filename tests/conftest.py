@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests (tests/test_properties.py...) take their example counts from a profile:
+# "ci" when the CI variable is set (.ci/run), "dev" otherwise; HYPOTHESIS_PROFILE picks one.
+_SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=_SLOW)
+settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=_SLOW)
+settings.register_profile("soak", max_examples=3000, deadline=None, suppress_health_check=_SLOW)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "about-me"

@@ -28,6 +28,7 @@ from scholarsite.markdown import (
     render_page,
     unsafe_urls,
 )
+from scholarsite.mathml import MATHML_ATTRS, MATHML_TAGS
 from scholarsite.urls import is_safe_url
 
 SEED_DIR = Path(__file__).parent / "fixtures" / "seed"
@@ -332,11 +333,15 @@ def test_gfm_tables_and_strikethrough_on_linkify_off() -> None:
     assert html("see https://example.org") == "<p>see https://example.org</p>\n"
 
 
-def test_math_is_protected_like_kramdown_mathjax() -> None:
-    assert html("$$a_1 * b_2 * c$$ costs $5 or $10") == (
-        "<p>\\(a_1 * b_2 * c\\) costs $5 or $10</p>\n"
+def test_math_is_mathml_and_dollar_amounts_stay_text() -> None:
+    out = html("$$a_1 * b_2 * c$$ costs $5 or $10")
+    assert out.startswith('<p><math alttext="a_1 * b_2 * c" display="inline"><mrow><msub>')
+    assert out.endswith("</math> costs $5 or $10</p>\n") and "*" not in out.split("alttext")[0]
+    assert html("\n$$\nx_i < y_i\n$$\n") == (
+        '<div class="math-display"><math alttext="x_i &lt; y_i" display="block"><mrow>'
+        "<msub><mi>x</mi><mi>i</mi></msub><mo>&lt;</mo><msub><mi>y</mi><mi>i</mi></msub>"
+        "</mrow></math></div>\n"
     )
-    assert html("\n$$\nx_i < y_i\n$$\n") == "\\[x_i &lt; y_i\\]\n"
 
 
 def test_links_are_collected_in_order() -> None:
@@ -565,9 +570,11 @@ fragment_texts = st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join)
 def test_sanitized_pages_only_hold_allowed_markup(text: str) -> None:
     out = render_page(text, raw_html="sanitize").html
     for tag, attrs in _tags(out):
-        assert tag in ALLOWED_TAGS, (tag, out)
+        assert tag in ALLOWED_TAGS or tag in MATHML_TAGS, (tag, out)  # math: our own MathML
         for name, value in attrs:
             assert not name.startswith("on") and name != "style", (name, out)
+            if tag in MATHML_TAGS:
+                assert name in MATHML_ATTRS or name == "alttext", (name, out)
             if name in ("href", "src"):
                 assert is_safe_url(value or ""), (value, out)
 

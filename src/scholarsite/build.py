@@ -1,4 +1,14 @@
-"""The build: load_config -> discover -> parse -> resolve -> render -> write."""
+"""The build: load_config -> discover -> parse -> resolve -> plan -> render -> write.
+
+`build` first hashes its inputs: when they match (by content) what the last build wrote
+into the same output folder, and that folder is untouched, it stops there. The stages are
+imported when a build runs them, so that check loads no Jinja2, Markdown or YAML.
+
+Outputs are registered in `plan_site`: each kind of output gives `Job`s (see `deps`); a
+job reads the site while it runs, which records what it depends on, so `serve` re-renders
+only the jobs an edit reaches. An output class that yields `Output`s from `render()` can
+be registered as one job with `Job(name, Cls(site, theme, diags).render)`.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +16,18 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from .cache import Cache, input_stamp
+from .deps import Job, TrackedSite
 from .errors import Diagnostic, Diagnostics, UserError
 from .model import Site, SourceLocation
-from .outputs.html import HtmlPages
 from .outputs.output import Output
-from .parse import load_config, parse
-from .resolve import resolve
 from .source import discover
-from .theme import Theme, load_theme
-from .write import clean_stale, write_tree
+from .write import check_not_site, clean_stale, write_tree
+
+if TYPE_CHECKING:
+    from .theme import Theme
 
 
 @dataclass
@@ -26,6 +38,7 @@ class BuildReport:
     files: int = 0
     warnings: list[Diagnostic] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was written
 
     @property
     def seconds(self) -> float:
@@ -43,28 +56,109 @@ class _Clock:
         self.last = now
 
 
-def load_site(root: Path, *, drafts: bool = False) -> tuple[Site, Theme, list[Diagnostic]]:
-    """Read and resolve a site folder; raises UserError with every problem found."""
+def load_site(
+    root: Path, *, drafts: bool = False, cache: Cache | None = None
+) -> tuple[Site, Theme, list[Diagnostic]]:
+    """Read and resolve a site folder; raises UserError with every problem found.
+
+    With a `cache`, files already parsed (same content, same site.yaml) are not parsed again.
+    """
+    from .parse import load_config, parse  # the stages load when used: see the module doc
+    from .resolve import resolve
+    from .theme import load_theme
+
     diags = Diagnostics()
     config = load_config(root, diags)
     sources = discover(root)
-    parsed = parse(root, config, sources, diags)
+    if cache is not None:
+        cache.set_config(config_bytes(root))
+    parsed = parse(root, config, sources, diags, cache=cache)
     site = resolve(parsed, str(root), diags, drafts=drafts)
-    theme = load_theme(config.theme, root, diags)
+    theme = load_theme(config.theme, root, diags, config)
     diags.raise_if_errors()
     return site, theme, diags.warnings
 
 
-def render_site(site: Site, theme: Theme) -> tuple[list[Output], list[Diagnostic]]:
-    """Render every output of the site in memory; raises UserError on template errors."""
+def config_bytes(root: Path) -> bytes:
+    """The settings file as written (it salts every cached record)."""
+    for name in ("site.yaml", "site.yml"):
+        if (root / name).is_file():
+            return (root / name).read_bytes()
+    return b""
+
+
+def plan_site(
+    site: TrackedSite, theme: Theme, diags: Diagnostics, *, env: Any = None, store: Any = None
+) -> list[Job]:
+    """Every render job of the site, in output order. Register new kinds of output here.
+
+    `env` is a Jinja2 environment to reuse (`serve` keeps one between edits); `store` keeps
+    formatted references between builds (the build's `Cache`).
+    """
+    from .outputs.cite import CiteFiles
+    from .outputs.cv import CvFiles
+    from .outputs.feeds import FeedFiles
+    from .outputs.html import HtmlPages
+    from .outputs.images import plan_images
+
+    images = plan_images(site.site, diags)
+    jobs = list(HtmlPages(site, theme, diags, images, env=env, store=store).jobs())
+    pages = [job.key for job in jobs]
+    jobs += CiteFiles(site).jobs()  # cite.bib|ris|json, publications.bib
+    jobs += FeedFiles(site, diags, pages).jobs()  # atom.xml, sitemap.xml, robots.txt
+    jobs += CvFiles(site, theme, diags).jobs()  # cv.pdf
+    jobs.append(Job("images", images.outputs, volatile=True))
+    jobs.append(Job("static", lambda: _static_outputs(site, theme), volatile=True))
+    return jobs
+
+
+def render_site(
+    site: Site, theme: Theme, *, store: Cache | None = None
+) -> tuple[list[Output], list[Diagnostic]]:
+    """Render every output of the site in memory; raises UserError on template errors.
+
+    `store` keeps costly results (CSL-formatted references) between builds."""
     diags = Diagnostics()
-    outputs = list(HtmlPages(site, theme, diags).render())
-    outputs.extend(_static_outputs(site, theme))
+    jobs = plan_site(TrackedSite(site), theme, diags, store=store)
+    outputs = [out for job in jobs for out in job()]
     diags.raise_if_errors()
     return outputs, diags.warnings
 
 
-def _static_outputs(site: Site, theme: Theme) -> Iterator[Output]:
+def build_cv(site_dir: Path | str = ".", out: Path | str | None = None) -> BuildReport:
+    """Typeset only `cv.pdf` (default SITE_DIR/_site/cv.pdf); errors stop it unwritten."""
+    from .outputs.cv import cv_pdf
+
+    root = Path(site_dir)
+    target = Path(out) if out is not None else root / "_site" / "cv.pdf"
+    report = BuildReport(target)
+    clock = _Clock(report)
+    site, theme, warnings = load_site(root)
+    diags = Diagnostics()
+    pdf = cv_pdf(TrackedSite(site), theme, diags)
+    diags.raise_if_errors()
+    if pdf is None or pdf.data is None:
+        where = SourceLocation(str(root))
+        raise UserError([Diagnostic(where, "the theme has no CV template (cv/cv.typ)")])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(pdf.data)
+    tmp.replace(target)
+    report.files, report.warnings = 1, warnings + diags.warnings
+    clock.lap("cv")
+    return report
+
+
+def index_site(outputs: list[Output], out: Path) -> tuple[list[Output], list[Diagnostic]]:
+    """The search index of the rendered pages (the one in `out` is reused if unchanged)."""
+    from .outputs.search import search_index
+
+    diags = Diagnostics()
+    bundle = search_index(outputs, diags, previous=out if out.is_dir() else None)
+    return bundle, diags.warnings
+
+
+def _static_outputs(site: Site | TrackedSite, theme: Theme) -> Iterator[Output]:
     root = Path(site.root)
     for static_dir in theme.static_dirs:
         for path in sorted(static_dir.rglob("*")):
@@ -80,10 +174,14 @@ def build(
     *,
     drafts: bool = False,
     force: bool = False,
+    clean: bool = False,
+    search: bool = True,
 ) -> BuildReport:
     """Build the site folder into `out_dir` (default SITE_DIR/_site), atomically.
 
     Any error stops the build before anything is written; the previous output stays.
+    The cache (SITE_DIR/.scholarsite-cache) is used unless `clean`, and rewritten.
+    `search` adds the pagefind index (seconds on big sites: `serve` leaves it out).
     """
     root = Path(site_dir)
     if not root.is_dir():
@@ -97,14 +195,31 @@ def build(
             ]
         )
     out = Path(out_dir) if out_dir is not None else root / "_site"
+    check_not_site(out, root)
     report = BuildReport(out)
     clock = _Clock(report)
-    site, theme, warnings = load_site(root, drafts=drafts)
+    cache = Cache.for_site(root, out, clean=clean)
+    stamp = input_stamp(root, drafts=drafts, extra={"search": str(search)})
+    fresh = None if clean else cache.fresh_output(out, stamp)
+    clock.lap("check")
+    if fresh is not None:
+        report.files, report.warnings = fresh
+        report.up_to_date = True
+        return report
+    site, theme, warnings = load_site(root, drafts=drafts, cache=cache)
     clock.lap("read")
-    outputs, render_warnings = render_site(site, theme)
+    outputs, render_warnings = render_site(site, theme, store=cache)
     clock.lap("render")
+    if search:
+        bundle, search_warnings = index_site(outputs, out)
+        outputs += bundle
+        render_warnings += search_warnings
+        clock.lap("search")
     clean_stale(out)
     report.files = write_tree(outputs, out, force=force)
     clock.lap("write")
     report.warnings = warnings + render_warnings
+    cache.save()
+    cache.record_output(out, stamp, report.files, report.warnings)
+    clock.lap("cache")
     return report

@@ -29,10 +29,27 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .embeds import defer_iframes, placeholder, video_embed
+from .highlight import highlight_code
 from .kramdown import VOID_ELEMENTS, default_attr_filter, kramdown_plugin, line_text, tag_names
+from .mathml import to_mathml
 from .urls import is_safe_url
 
 RAW_HTML_MODES = ("passthrough", "sanitize", "escape")
+
+#: Invisible characters no data field keeps (nor a sanitized page): NUL and the other C0
+#: and C1 controls but tab and newlines (XML forbids them, HTML parsers drop or replace
+#: them), the bidirectional embeddings, overrides and isolates U+202A-U+202E and
+#: U+2066-U+2069 (they make the text after them read backwards: "gpj.exe"), and the
+#: non-characters U+FFFE, U+FFFF.
+UNSAFE_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
+
+
+def strip_unsafe_chars(text: str) -> str:
+    """`text` without the characters of `UNSAFE_CHARS`."""
+    return UNSAFE_CHARS.sub("", text) if UNSAFE_CHARS.search(text) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +236,63 @@ def math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
+def math_dollar(state: StateInline, silent: bool) -> bool:
+    """``$...$`` is inline math, with Pandoc's rules so prices stay text: no space after the
+    opening or before the closing ``$``, no digit right after it ("$5 or $10" is text)."""
+    src, pos, end = state.src, state.pos, state.posMax
+    if src[pos] != "$" or src.startswith("$$", pos) or pos + 1 >= end or src[pos + 1] in " \t\n":
+        return False
+    close = pos + 1
+    while True:
+        close = src.find("$", close, end)
+        if close < 0:
+            return False
+        if src[close - 1] != "\\":
+            break
+        close += 1
+    if src[close - 1] in " \t\n" or (close + 1 < end and src[close + 1].isdigit()):
+        return False
+    if not silent:
+        state.push("kd_math_inline", "math", 0).content = src[pos + 1 : close]
+    state.pos = close + 1
+    return True
+
+
+def video_paragraphs(state: StateCore) -> None:
+    """A paragraph holding only a YouTube, Vimeo or Bilibili link -> a click-to-load embed."""
+    tokens, out, i = state.tokens, [], 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (
+            token.type == "paragraph_open"
+            and not token.hidden
+            and i + 2 < len(tokens)
+            and tokens[i + 1].type == "inline"
+            and tokens[i + 2].type == "paragraph_close"
+        ):
+            url = _lone_url(tokens[i + 1].children or [])
+            video = video_embed(url) if url else None
+            if video:
+                embed = Token("scholarsite_embed", "", 0)
+                embed.block, embed.map, embed.meta = True, token.map, {"video": video}
+                out.append(embed)
+                i += 3
+                continue
+        out.append(token)
+        i += 1
+    tokens[:] = out
+
+
+def _lone_url(children: Sequence[Token]) -> str:
+    if len(children) == 1 and children[0].type == "text":
+        text = children[0].content.strip()
+        return text if text.startswith(("http://", "https://")) and " " not in text else ""
+    if [c.type for c in children] == ["link_open", "text", "link_close"]:
+        href = str(children[0].attrGet("href") or "")
+        return href if children[1].content.strip() in (href, href.rstrip("/")) else ""
+    return ""
+
+
 def math_inline(state: StateInline, silent: bool) -> bool:
     """``$$...$$`` in a paragraph is inline math (``\\(...\\)``); a single ``$`` is a dollar."""
     src, pos = state.src, state.pos
@@ -245,7 +319,7 @@ def _render_html_block(self: Renderer, tokens: Sequence[Token], idx: int, option
         return sanitize_html(content)
     if mode == "escape":
         return f"<p>{escapeHtml(content.strip())}</p>\n" if content.strip() else ""
-    return content
+    return defer_iframes(content, env.get("lang", "en"))
 
 
 def _render_html_inline(self: Renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
@@ -253,7 +327,9 @@ def _render_html_inline(self: Renderer, tokens: Sequence[Token], idx: int, optio
     mode = env.get("raw_html", "passthrough")
     if mode == "sanitize":
         return sanitize_html(content)
-    return escapeHtml(content) if mode == "escape" else content
+    if mode == "escape":
+        return escapeHtml(content)
+    return defer_iframes(content, env.get("lang", "en"))
 
 
 def _render_del(self: Renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
@@ -262,10 +338,20 @@ def _render_del(self: Renderer, tokens: Sequence[Token], idx: int, options, env)
 
 
 def _render_math(self: Renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """Math as MathML (drawn by the browser, no script); TeX that cannot be converted is
+    kept as kramdown writes it, ``\\(...\\)`` / ``\\[...\\]``."""
     token = tokens[idx]
-    if token.type == "kd_math_block":
-        return f"\\[{escapeHtml(token.content)}\\]\n"
-    return f"\\({escapeHtml(token.content)}\\)"
+    block = token.type == "kd_math_block"
+    mathml = to_mathml(token.content, display=block)
+    if mathml is None:
+        text = escapeHtml(token.content)
+        return f"\\[{text}\\]\n" if block else f"\\({text}\\)"
+    return f'<div class="math-display">{mathml}</div>\n' if block else mathml
+
+
+def _render_embed(self: Renderer, tokens: Sequence[Token], idx: int, options, env) -> str:
+    embed, link, host = tokens[idx].meta["video"]
+    return placeholder(embed, link, host, env.get("lang", "en"))
 
 
 def _configure_page_parser(md: MarkdownIt) -> MarkdownIt:
@@ -273,6 +359,7 @@ def _configure_page_parser(md: MarkdownIt) -> MarkdownIt:
     md.use(footnote_plugin).use(deflist_plugin).use(kramdown_plugin)
     md.block.ruler.before("paragraph", "kd_math_block", math_block)
     md.inline.ruler.before("escape", "kd_math_inline", math_inline)
+    md.inline.ruler.after("kd_math_inline", "kd_math_dollar", math_dollar)
     md.core.ruler.before("inline", "kd_header_id", header_ids)
     md.core.ruler.after("inline", "kd_typography", typography)
     md.core.ruler.push("kd_heading_ids", heading_ids)
@@ -293,6 +380,9 @@ def _page_md() -> MarkdownIt:
     md.add_render_rule("s_close", _render_del)
     md.add_render_rule("kd_math_inline", _render_math)
     md.add_render_rule("kd_math_block", _render_math)
+    md.core.ruler.push("scholarsite_embeds", video_paragraphs)
+    md.add_render_rule("scholarsite_embed", _render_embed)
+    md.options["highlight"] = highlight_code
     return md
 
 
@@ -332,19 +422,24 @@ def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
             yield from _walk(token.children)
 
 
-def render_page(text: str, *, raw_html: str = "passthrough") -> RenderedPage:
+def render_page(text: str, *, raw_html: str = "passthrough", lang: str = "en") -> RenderedPage:
     """Render a page body (Markdown with raw HTML) as Jekyll's kramdown would.
 
     ``raw_html``: ``"passthrough"`` (as Jekyll does), ``"sanitize"`` (allow-list) or
-    ``"escape"`` (raw HTML shown as text). HTML comments are always dropped."""
+    ``"escape"`` (raw HTML shown as text). HTML comments are always dropped. Beyond
+    kramdown: ``$...$`` math and ``$$...$$`` become MathML, fenced code with a language is
+    highlighted (Pygments classes), a lone video link and third-party iframes load on
+    click (labels in ``lang``)."""
     if raw_html not in RAW_HTML_MODES:
         raise ValueError(f"raw_html must be one of {', '.join(RAW_HTML_MODES)}: {raw_html!r}")
     md = _page_md()
-    env: dict[str, Any] = {"raw_html": raw_html}
+    env: dict[str, Any] = {"raw_html": raw_html, "lang": lang}
     if raw_html != "passthrough":
         env["kramdown_attr_filter"] = allowed_attribute
     tokens = md.parse(text, env)
     out = md.renderer.render(tokens, md.options, env)
+    if raw_html != "passthrough":  # untrusted bodies: no bidi overrides or controls either
+        out = strip_unsafe_chars(out)
     headings = tuple(
         (int(t.tag[1]), str(t.attrGet("id") or ""), t.meta.get("text", ""))
         for t in tokens
@@ -421,4 +516,23 @@ def unsafe_urls(text: str) -> list[str]:
         for url in candidates:
             if url not in found and not is_safe_url(url):
                 found.append(url)
+    return found
+
+
+def link_targets(text: str) -> list[tuple[int, str]]:
+    """Every link target in Markdown ``text`` (links, images, autolinks, reference links and
+    raw HTML href/src/srcset), as written (entities decoded), in order, each with the 0-based
+    line of the block it stands in (for ``scholarsite check``)."""
+    found: list[tuple[int, str]] = []
+    line = 0
+    for block in _scan_md().parse(text, {}):
+        if block.map:
+            line = block.map[0]
+        for token in _walk([block]):
+            if token.type == "link_open":
+                found.append((line, str(token.attrGet("href") or "")))
+            elif token.type == "image":
+                found.append((line, str(token.attrGet("src") or "")))
+            elif token.type in ("html_block", "html_inline"):
+                found.extend((line, u) for u in _attr_urls(_COMMENT_RE.sub("", token.content)))
     return found

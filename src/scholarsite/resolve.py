@@ -14,14 +14,34 @@ from .parse import Parsed
 RESERVED_URLS = ("/publications/", "/cv/", "/news/", "/404/")
 
 
-def resolve(parsed: Parsed, root: str, diags: Diagnostics, *, drafts: bool = False) -> Site:
-    """Build the Site the outputs render; clashes and oddities become diagnostics."""
+def resolve(
+    parsed: Parsed,
+    root: str,
+    diags: Diagnostics,
+    *,
+    drafts: bool = False,
+    owner_marks: dict[int, tuple[Publication, Publication]] | None = None,
+) -> Site:
+    """Build the Site the outputs render; clashes and oddities become diagnostics.
+
+    `owner_marks` (kept by `serve` while site.yaml is unchanged) remembers each parsed
+    publication's owner-marked version, so unchanged entries are not matched again.
+    """
     config = parsed.config
     matcher = OwnerMatcher(config.owner_names)
-    pubs = tuple(_mark_owner(p, matcher) for p in parsed.publications)
+    if owner_marks is None:
+        pubs = tuple(_mark_owner(p, matcher) for p in parsed.publications)
+    else:
+        marks = {}
+        for p in parsed.publications:
+            hit = owner_marks.get(id(p))
+            marks[id(p)] = hit if hit is not None and hit[0] is p else (p, _mark_owner(p, matcher))
+        owner_marks.clear()
+        owner_marks.update(marks)
+        pubs = tuple(marked for _, marked in marks.values())
 
     pages = [p for p in parsed.pages if p.published or drafts]
-    taken: dict[str, str] = {}
+    taken: dict[tuple[str, str], str] = {}  # (language, URL) -> path: a translation shares a URL
     kept = []
     for page in pages:
         if page.url in RESERVED_URLS:
@@ -31,14 +51,15 @@ def resolve(parsed: Parsed, root: str, diags: Diagnostics, *, drafts: bool = Fal
                 "rename the file or set another 'permalink'",
             )
             continue
-        if page.url in taken:
+        key = (page.lang or config.language, page.url)
+        if key in taken:
             diags.error(
                 page.location,
-                f"page URL {page.url} is already used by {taken[page.url]}",
+                f"page URL {page.url} is already used by {taken[key]}",
                 "give one of them another file name or 'permalink'",
             )
             continue
-        taken[page.url] = page.location.path
+        taken[key] = page.location.path
         kept.append(page)
 
     slugs: dict[str, str] = {}

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from .i18n import localize, strings
 from .markdown import inline_text, render_inline
 from .model import ROLE_SYMBOLS, Author, Entry, Profile, Publication, Site, Text
+from .urls import prefix_root_urls
 
 #: Author lists longer than this are shortened on list pages (complete on landing pages).
 LIST_AUTHOR_LIMIT = 25
@@ -33,6 +34,22 @@ class Urls:
             return path
         return self.base_path + (self.prefix + path.lstrip("/")).lstrip("/")
 
+    def static(self, path: str) -> str:
+        """A link to a file of the output shared by all languages (assets, images): never
+        under the language prefix, e.g. img/me.jpg -> /repo/img/me.jpg."""
+        if "://" in path or path.startswith(("mailto:", "tel:", "#", "//")):
+            return path
+        return self.base_path + path.lstrip("/")
+
+    def link(self, url: str) -> str:
+        """A link the user wrote: a root-relative one (/cv.pdf) goes under the base path
+        (/repo/cv.pdf); relative, absolute and //host links stay as written."""
+        return self.static(url) if url.startswith("/") and not url.startswith("//") else url
+
+    def inline(self, text: str) -> Markup:
+        """Inline Markdown as HTML, its root-relative links under the base path."""
+        return Markup(prefix_root_urls(render_inline(text), self.base_path))
+
     def absolute(self, path: str) -> str:
         """The canonical absolute URL (relative when base_url has no host)."""
         link = self.url(path)
@@ -54,7 +71,7 @@ class Lang:
 
     def md(self, text: Text) -> Markup:
         """A text field as inline HTML."""
-        return Markup(render_inline(self.t(text)))
+        return self.urls.inline(self.t(text))
 
     def plain(self, text: Text) -> str:
         """A text field as plain text (for titles and meta tags)."""
@@ -102,7 +119,7 @@ def publication_view(pub: Publication, lang: Lang, limit: int | None = LIST_AUTH
         "key": pub.key,
         "slug": pub.slug,
         "url": lang.urls.url(f"/publications/{pub.slug}/"),
-        "title": Markup(render_inline(pub.title)),
+        "title": lang.urls.inline(pub.title),
         "title_text": inline_text(pub.title),
         "authors": authors_html(pub.authors, lang.code, limit),
         "author_names": [a.display for a in pub.authors],
@@ -110,18 +127,18 @@ def publication_view(pub: Publication, lang: Lang, limit: int | None = LIST_AUTH
         "venue": pub.venue,
         "abbr": pub.abbr,
         "award": pub.award,
-        "note": Markup(render_inline(pub.note)) if pub.note else "",
+        "note": lang.urls.inline(pub.note) if pub.note else "",
         "status": pub.status or ("" if pub.year else "preprint"),
         "selected": pub.selected,
         "abstract": pub.abstract,
         "type": pub.entry_type,
         "doi": pub.doi,
         "arxiv": pub.arxiv,
-        "preview": lang.urls.url("/" + pub.preview.lstrip("/")) if pub.preview else "",
+        "preview": lang.urls.static(pub.preview) if pub.preview else "",
         "links": [
             {
                 "label": ln.label,
-                "url": lang.urls.url(ln.url) if ln.url.startswith("/") else ln.url,
+                "url": lang.urls.static(ln.url) if ln.url.startswith("/") else ln.url,
                 "kind": ln.kind,
             }
             for ln in pub.links
@@ -144,7 +161,7 @@ def entry_view(entry: Entry, lang: Lang) -> dict:
     return {
         "title": lang.md(entry.title) if entry.title else "",
         "org": lang.md(entry.org) if entry.org else "",
-        "url": entry.url,
+        "url": lang.urls.link(entry.url),
         "role": lang.md(entry.role) if entry.role else "",
         "location": lang.t(entry.location_name),
         "dates": date_range(entry),
@@ -192,23 +209,39 @@ LINK_LABELS: Mapping[str, str] = {
 
 def profile_view(profile: Profile, lang: Lang) -> dict:
     """The owner as templates see them."""
+    name = lang.t(profile.name)
+    native, native_lang = profile.native_name, ""
+    if native and native == name:  # e.g. the Chinese page: show the default-language name
+        other = localize(profile.name, lang.default, lang.default)
+        native, native_lang = (other, lang.default) if other != name else ("", "")
     return {
-        "name": lang.t(profile.name),
-        "native_name": profile.native_name,
-        "photo": lang.urls.url("/" + profile.photo.lstrip("/")) if profile.photo else "",
+        "name": name,
+        "native_name": native,
+        "native_lang": native_lang,
+        "photo": lang.urls.static(profile.photo) if profile.photo else "",
         "motto": lang.md(profile.motto) if profile.motto else "",
         "position": lang.md(profile.position) if profile.position else "",
         "affiliation": lang.md(profile.affiliation) if profile.affiliation else "",
-        "affiliation_url": profile.affiliation_url,
+        "affiliation_url": lang.urls.link(profile.affiliation_url),
         "email": email_view(profile.email) if profile.email else None,
         "notices": [lang.md(n) for n in profile.notices],
         "interests": [lang.md(i) for i in profile.interests],
         "links": [
-            {"key": k, "label": LINK_LABELS.get(k, k.replace("_", " ").title()), "url": v}
+            {
+                "key": k,
+                "label": LINK_LABELS.get(k, k.replace("_", " ").title()),
+                "url": lang.urls.link(v),
+            }
             for k, v in profile.links.items()
             if v
         ],
     }
+
+
+def default_description(profile: Profile, lang: Lang) -> str:
+    """ "Name, position, affiliation": the meta description when site.yaml has none."""
+    parts = (profile.name, profile.position, profile.affiliation)
+    return ", ".join(text for text in (lang.plain(p) for p in parts) if text)
 
 
 def site_view(site: Site, lang: Lang) -> dict:
@@ -216,7 +249,7 @@ def site_view(site: Site, lang: Lang) -> dict:
     cfg = site.config
     return {
         "title": lang.plain(cfg.title),
-        "description": lang.plain(cfg.description),
+        "description": lang.plain(cfg.description) or default_description(cfg.profile, lang),
         "footer": lang.md(cfg.footer) if cfg.footer else "",
         "base_url": cfg.base_url,
         "lang": lang.code,

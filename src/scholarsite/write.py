@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import shutil
 import uuid
@@ -42,6 +44,33 @@ def check_output_dir(out: Path, *, force: bool = False) -> None:
         )
 
 
+#: Folders of a site folder the build reads: an output folder may not lie in them.
+INPUT_FOLDERS = ("content", "data", "static", "templates", "bib", "themes")
+
+
+def check_not_site(out: Path, root: Path) -> None:
+    """Refuse an output folder that is the site folder, holds it (`-o .`, `-o ..`) or lies
+    in one of its input folders: replacing it would delete the sources (or the next build
+    would read its own output), so not even --force allows it."""
+    real_out, real_root = Path(os.path.realpath(out)), Path(os.path.realpath(root))
+    inputs = [real_root / name for name in INPUT_FOLDERS]
+    if (
+        real_out == real_root
+        or real_out in real_root.parents
+        or any(real_out == d or d in real_out.parents for d in inputs)
+    ):
+        raise UserError(
+            [
+                Diagnostic(
+                    SourceLocation(str(out)),
+                    "the output folder would replace the site folder or part of its sources",
+                    "choose an output outside content/, data/, static/ and templates/, "
+                    "e.g. SITE_DIR/_site (the default)",
+                )
+            ]
+        )
+
+
 def write_tree(outputs: Iterable[Output], out: Path, *, force: bool = False) -> int:
     """Write all outputs into a sibling temporary folder and swap it into place.
 
@@ -70,9 +99,12 @@ def write_tree(outputs: Iterable[Output], out: Path, *, force: bool = False) -> 
                 _copy_or_link(item.source, target, out / item.path)
             count += 1
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        if out.exists():
-            os.rename(out, old)
-        os.rename(tmp, out)
+        if out.exists() and _exchange(tmp, out):
+            os.rename(tmp, old)  # the previous tree, now under tmp's name
+        else:  # two renames: a crash between them leaves no `out` (clean_stale restores it)
+            if out.exists():
+                os.rename(out, old)
+            os.rename(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         if old.exists() and not out.exists():
@@ -80,6 +112,24 @@ def write_tree(outputs: Iterable[Output], out: Path, *, force: bool = False) -> 
         raise
     shutil.rmtree(old, ignore_errors=True)
     return count
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`), so there
+    is no moment without a complete output folder; False where the system cannot."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+@functools.cache
+def _libc() -> object:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - no C library to ask
+        return None
 
 
 def _write_or_link(target: Path, data: bytes, previous: Path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from ..latex import latex_to_text
 
-__all__ = ["arxiv_id", "doi_of", "find_arxiv", "find_doi", "title_key"]
+__all__ = ["arxiv_id", "doi_of", "find_arxiv", "find_doi", "first_doi", "title_key"]
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.I)
 _DOI_URL = re.compile(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, UserError
 from ..model import SourceLocation
+
+T = TypeVar("T")
 
 __all__ = ["ImportReport", "ReportItem"]
 
@@ -71,6 +75,22 @@ class ImportReport:
 
     def extend_problems(self, diagnostics: list[Diagnostic]) -> None:
         self.problems.extend(diagnostics)
+
+    def guard(self, path: str, run: Callable[[], T]) -> T | None:
+        """Import one file; if it fails unexpectedly, report it and go on with the others."""
+        try:
+            return run()
+        except UserError:
+            raise
+        except Exception as exc:  # a strange file must not stop the whole import
+            self.problem(
+                Diagnostic(
+                    SourceLocation(path),
+                    f"could not import this file ({type(exc).__name__}: {exc})",
+                    "the other files were imported; please report this file as a bug",
+                )
+            )
+            return None
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from ..errors import Diagnostics
+from ..csl import DEFAULT_STYLE, ReferenceFormatter, style_names
+from ..deps import Job, Recorder, TrackedSite, page_id
+from ..errors import Diagnostics, did_you_mean
 from ..i18n import LANGUAGE_NAMES, strings
 from ..markdown import render_page
 from ..model import Page, Publication, Site, SourceLocation
@@ -23,7 +26,13 @@ from ..views import (
     role_legend,
     site_view,
 )
+from .cite import cite_box, to_bibtex
+from .cv import cv_publications, cv_sections
+from .images import ImagePlan, plan_images
+from .jsonld import person, scholarly_article, script
+from .meta import page_meta
 from .output import Output
+from .search import facet_options, pub_facets
 
 DATA_SECTIONS_WITH_TITLES = (
     "education",
@@ -37,9 +46,29 @@ DATA_SECTIONS_WITH_TITLES = (
 )
 
 
-def make_environment(theme: Theme) -> jinja2.Environment:
-    """The Jinja2 environment: autoescape on, undefined names are errors."""
-    env = jinja2.Environment(
+class RecordingEnvironment(jinja2.Environment):
+    """An environment that records each template it loads (by name) as a dependency of
+    the job being rendered, including those reached by extends, include and import."""
+
+    recorder: Recorder | None = None
+
+    def get_template(self, name: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
+        if self.recorder is not None and isinstance(name, str):
+            self.recorder.read(f"template:{name}")
+        return super().get_template(name, *args, **kwargs)
+
+    def select_template(self, names: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
+        if self.recorder is not None and not isinstance(names, jinja2.Undefined):
+            for name in names:
+                if isinstance(name, str):
+                    self.recorder.read(f"template:{name}")
+        return super().select_template(names, *args, **kwargs)
+
+
+def make_environment(theme: Theme, recorder: Recorder | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: autoescape on, undefined names are errors; with a
+    `recorder`, every template load is recorded."""
+    env = RecordingEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -47,119 +76,260 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.recorder = recorder
     return env
 
 
 class HtmlPages:
-    """Renders every HTML page of a Site with one theme."""
+    """Renders every HTML page of a Site with one theme, one `Job` per page.
 
-    def __init__(self, site: Site, theme: Theme, diags: Diagnostics) -> None:
-        self.site = site
+    Jobs read the site while they run (through a `TrackedSite`, so each page's reads are
+    recorded); values shared by pages (list items, navigation) go through `site.memo`.
+    """
+
+    def __init__(
+        self,
+        site: Site | TrackedSite,
+        theme: Theme,
+        diags: Diagnostics,
+        images: ImagePlan | None = None,
+        *,
+        env: jinja2.Environment | None = None,
+        store: Any = None,
+    ) -> None:
+        self.site = site if isinstance(site, TrackedSite) else TrackedSite(site)
+        self.store = store  # keeps CSL-formatted references between builds
+        self._formatters: dict[str, ReferenceFormatter | None] = {}
         self.theme = theme
         self.diags = diags
-        self.env = make_environment(theme)
-        self.options = {**theme.options, **dict(site.config.theme_options)}
+        self.images = images if images is not None else plan_images(self.site.site)
+        self.env = env if env is not None else make_environment(theme, self.site.recorder)
+        self.options = dict(theme.options)  # theme defaults + site.yaml, validated
+        self.env.globals.update(
+            options=self.options,
+            theme_style=Markup(theme.style),
+            stylesheets=theme.stylesheets,
+        )
 
     # -- entry point -------------------------------------------------------
     def render(self) -> Iterator[Output]:
         """Yield every page, for each language (extra languages under /<lang>/)."""
-        cfg = self.site.config
+        for job in self.jobs():
+            yield from job()
+
+    def jobs(self) -> Iterator[Job]:
+        """One job per page, for each language; the jobs read the site when they run."""
+        cfg = self.site.site.config
         for code in cfg.languages:
             prefix = "" if code == cfg.language else f"{code}/"
-            lang = Lang(code, cfg.language, Urls(cfg.base_url, prefix))
-            yield from self._render_language(lang, prefix)
+            yield Job(f"{prefix}index.html", self._home, (code,))
+            yield Job(f"{prefix}publications/index.html", self._publications, (code,))
+            yield Job(f"{prefix}cv/index.html", self._cv, (code,))
+            for pub in self.site.site.publications:
+                out = f"{prefix}publications/{pub.slug}/index.html"
+                yield Job(out, self._landing, (code, pub.key))
+            pages = self._pages_for(code)
+            for page in pages:
+                if page.url != "/":
+                    out = f"{prefix}{page.url.strip('/')}/index.html"
+                    yield Job(out, self._content_page, (code, page_id(page)))
+            if any(p.layout == "post" for p in pages) or self.site.site.sections.get("news"):
+                yield Job(f"{prefix}news/index.html", self._news, (code,))
+            if not prefix:
+                yield Job("404.html", self._not_found, (code,))
 
-    def _render_language(self, lang: Lang, prefix: str) -> Iterator[Output]:
+    # -- jobs: one page each ---------------------------------------------------
+    def _home(self, code: str) -> Iterator[Output]:
+        lang, prefix = self._lang(code)
         site = self.site
-        pubs = [p for p in site.publications]
-        views = {p.key: publication_view(p, lang) for p in pubs}
-        item = self.env.get_template("partials/pub.html").module.pub_item  # type: ignore[attr-defined]
-        rendered = {k: Markup(item(v)) for k, v in views.items()}
-        common = self._common(lang)
-
-        pages = [p for p in site.pages if self._page_lang(p) == lang.code]
-        about = next((p for p in pages if p.url == "/"), None)
-        home_sections = self._home_sections(lang, pubs, rendered)
+        pubs = list(site.publications)
+        about = next((p for p in self._pages_for(code) if p.url == "/"), None)
         yield self._page(
             "home.html",
             f"{prefix}index.html",
-            common,
+            self._common(code),
             "/",
             page={
                 "title": lang.plain(site.config.title),
                 "kind": "home",
-                "body": self._body(about) if about else Markup(""),
+                "body": self._body(about, lang.code) if about else Markup(""),
             },
-            sections=home_sections,
+            sections=self._home_sections(lang, pubs),
+            jsonld=[script(person(site, lang))],
         )
+
+    def _publications(self, code: str) -> Iterator[Output]:
+        lang, prefix = self._lang(code)
+        pubs = list(self.site.publications)
         groups = _year_groups(pubs, strings(lang.code)["preprints"])
         yield self._page(
             "publications.html",
             f"{prefix}publications/index.html",
-            common,
+            self._common(code),
             "/publications/",
             page={"title": strings(lang.code)["publications"], "kind": "publications"},
             groups=[
-                {"label": label, "id": gid, "items": [rendered[p.key] for p in group]}
+                {"label": label, "id": gid, "items": [self._item(code, p) for p in group]}
                 for label, gid, group in groups
             ],
             legend=role_legend(_roles(pubs), lang.code),
+            facets=facet_options(pubs, strings(lang.code)["preprints"]),
+            search={"bundle": lang.urls.static("/pagefind/"), "base": lang.urls.static("/")},
         )
-        for pub in pubs:
-            full = publication_view(pub, lang, limit=None)
-            yield self._page(
-                "publication.html",
-                f"{prefix}publications/{pub.slug}/index.html",
-                common,
-                f"/publications/{pub.slug}/",
-                page={"title": full["title_text"], "kind": "publication"},
-                pub=full,
-                legend=role_legend(pub.roles_used, lang.code),
-            )
-        for page in pages:
-            if page.url == "/":
-                continue
-            template = "post.html" if page.layout == "post" else "page.html"
-            yield self._page(
-                template,
-                f"{prefix}{page.url.strip('/')}/index.html",
-                common,
-                page.url,
-                page={
-                    "title": lang.plain(page.title) or page.slug,
-                    "kind": page.layout,
-                    "subtitle": lang.md(page.subtitle) if page.subtitle else "",
-                    "date": page.date,
-                    "body": self._body(page),
-                },
-            )
+
+    def _cv(self, code: str) -> Iterator[Output]:
+        """The CV as a page: the sections of cv.pdf, all publications, a link to the PDF."""
+        lang, prefix = self._lang(code)
+        t = strings(lang.code)
+        sections = []
+        for name in cv_sections(self.site):
+            title = t.get(name, name.replace("_", " ").title())
+            section = {"name": name, "kind": "entries", "title": title}
+            if name == "publications":
+                pubs = cv_publications(self.site.publications)
+                section["kind"] = "publications"
+                section["items"] = [self._item(code, p) for p in pubs]
+                section["legend"] = role_legend(_roles(pubs), lang.code)
+            else:
+                section["items"] = [entry_view(e, lang) for e in self.site.sections[name]]
+            sections.append(section)
+        yield self._page(
+            "cv.html",
+            f"{prefix}cv/index.html",
+            self._common(code),
+            "/cv/",
+            page={"title": t["cv"], "kind": "cv"},
+            sections=sections,
+            pdf_url=lang.urls.static("/cv.pdf"),
+        )
+
+    def _landing(self, code: str, key: str) -> Iterator[Output]:
+        lang, prefix = self._lang(code)
+        pub = self.site.publication(key)
+        full = self._pub_view(pub, lang, limit=None)
+        title, path = full["title_text"], f"/publications/{pub.slug}/"
+        yield self._page(
+            "publication.html",
+            f"{prefix}publications/{pub.slug}/index.html",
+            self._common(code),
+            f"/publications/{pub.slug}/",
+            page={"title": full["title_text"], "kind": "publication"},
+            pub=full,
+            legend=role_legend(pub.roles_used, lang.code),
+            head_meta=page_meta(
+                self.site, lang, kind="publication", title=title, path=path, pub=pub
+            ),
+            jsonld=[script(scholarly_article(pub, self.site, lang))],
+            cite={
+                **cite_box(pub, lang.urls, self.site.memo(("bibtex", key), lambda: to_bibtex(pub))),
+                "reference": self._reference(code, pub) or "",
+            },
+        )
+
+    def _content_page(self, code: str, ident: str) -> Iterator[Output]:
+        lang, prefix = self._lang(code)
+        page = self.site.page(ident)
+        template = "post.html" if page.layout == "post" else "page.html"
+        yield self._page(
+            template,
+            f"{prefix}{page.url.strip('/')}/index.html",
+            self._common(code),
+            page.url,
+            page={
+                "title": lang.plain(page.title) or page.slug,
+                "kind": page.layout,
+                "subtitle": lang.md(page.subtitle) if page.subtitle else "",
+                "date": page.date,
+                "body": self._body(page, lang.code),
+            },
+        )
+
+    def _news(self, code: str) -> Iterator[Output]:
+        lang, prefix = self._lang(code)
+        pages = self._pages_for(code)
         posts = sorted((p for p in pages if p.layout == "post"), key=lambda p: p.date, reverse=True)
-        news_items = [entry_view(e, lang) for e in site.sections.get("news", ())]
-        if posts or news_items:
-            yield self._page(
-                "news.html",
-                f"{prefix}news/index.html",
-                common,
-                "/news/",
-                page={"title": strings(lang.code)["news"], "kind": "news"},
-                posts=[
-                    {"title": lang.plain(p.title), "url": lang.urls.url(p.url), "date": p.date}
-                    for p in posts
-                ],
-                items=news_items,
-            )
-        if not prefix:
-            yield self._page(
-                "404.html",
-                "404.html",
-                common,
-                "/404.html",
-                page={"title": strings(lang.code)["not_found"], "kind": "404"},
-            )
+        news_items = [entry_view(e, lang) for e in self.site.sections.get("news", ())]
+        yield self._page(
+            "news.html",
+            f"{prefix}news/index.html",
+            self._common(code),
+            "/news/",
+            page={"title": strings(lang.code)["news"], "kind": "news"},
+            posts=[
+                {"title": lang.plain(p.title), "url": lang.urls.url(p.url), "date": p.date}
+                for p in posts
+            ],
+            items=news_items,
+        )
+
+    def _not_found(self, code: str) -> Iterator[Output]:
+        lang, _ = self._lang(code)
+        yield self._page(
+            "404.html",
+            "404.html",
+            self._common(code),
+            "/404.html",
+            page={"title": strings(lang.code)["not_found"], "kind": "404"},
+        )
 
     # -- pieces ------------------------------------------------------------
-    def _common(self, lang: Lang) -> dict:
+    def _lang(self, code: str) -> tuple[Lang, str]:
+        """The language pass `code` and its URL prefix ("" for the default language)."""
+        cfg = self.site.config
+        prefix = "" if code == cfg.language else f"{code}/"
+        return Lang(code, cfg.language, Urls(cfg.base_url, prefix)), prefix
+
+    def _item(self, code: str, pub: Publication) -> Markup:
+        """A publication as a list item (shared by the home and publications pages)."""
+
+        def compute() -> Markup:
+            lang, _ = self._lang(code)
+            view = {**self._pub_view(pub, lang), **pub_facets(pub)}
+            view["reference"] = self._reference(code, pub)
+            partial = "partials/pub-csl.html" if view["reference"] else "partials/pub.html"
+            item = self.env.get_template(partial).module.pub_item  # type: ignore[attr-defined]
+            return Markup(item(view))
+
+        return self.site.memo(("pub_item", code, pub.key), compute)
+
+    def _reference(self, code: str, pub: Publication) -> Markup | None:
+        """The paper in the site's CSL `reference_style` (None for the default style)."""
+        style = self.site.config.reference_style
+        if style == DEFAULT_STYLE:
+            return None
+        if code not in self._formatters:
+            try:
+                root = Path(self.site.root)
+                fmt = ReferenceFormatter(style, lang=code, root=root, store=self.store)
+            except ValueError:
+                fmt = None
+                self.diags.error(
+                    self.site.config.location,
+                    f"unknown reference_style {style!r}",
+                    did_you_mean(style, style_names())
+                    or f"use one of {', '.join(style_names())}, or a path to a .csl file",
+                )
+            self._formatters[code] = fmt
+        fmt = self._formatters[code]
+        return fmt.format(pub) if fmt is not None else None
+
+    def _image(self, site_path: str, urls: Urls) -> dict | None:
+        """An image view; the page then depends on the image file's content."""
+        self.site.uses_file("static/" + site_path.lstrip("/"))
+        return self.images.view(site_path, urls)
+
+    def _pub_view(self, pub: Publication, lang: Lang, **kw) -> dict:
+        view = publication_view(pub, lang, **kw)
+        view["thumb"] = self._image(pub.preview, lang.urls) if pub.preview else None
+        return view
+
+    def _common(self, code: str) -> dict:
+        """What every page of language `code` gets (navigation, profile...), computed once."""
+        return self.site.memo(("common", code), lambda: self._compute_common(code))
+
+    def _compute_common(self, code: str) -> dict:
         site = self.site
+        lang, _ = self._lang(code)
         nav = [
             {"title": strings(lang.code)["home"], "url": lang.urls.url("/"), "path": "/"},
             {
@@ -167,9 +337,10 @@ class HtmlPages:
                 "url": lang.urls.url("/publications/"),
                 "path": "/publications/",
             },
+            {"title": strings(lang.code)["cv"], "url": lang.urls.url("/cv/"), "path": "/cv/"},
         ]
-        for page in site.pages:
-            if page.front_matter.get("nav") and self._page_lang(page) == lang.code:
+        for page in self._pages_for(lang.code):
+            if page.front_matter.get("nav"):
                 nav.append(
                     {
                         "title": lang.plain(page.title) or page.slug,
@@ -189,40 +360,39 @@ class HtmlPages:
             )
         return {
             "site": view,
-            "profile": profile_view(site.config.profile, lang),
+            "profile": self._profile(lang),
             "t": strings(lang.code),
             "nav": nav,
             "options": self.options,
             "lang": lang.code,
-            "asset": lambda path: lang.urls.url("/assets/" + path),
+            "asset": lambda path: lang.urls.static("/assets/" + path),
             "url": lang.urls.url,
             "_lang": lang,
         }
 
+    def _profile(self, lang: Lang) -> dict:
+        profile = self.site.config.profile
+        view = profile_view(profile, lang)
+        view["image"] = self._image(profile.photo, lang.urls) if profile.photo else None
+        return view
+
     def _page(self, template: str, out: str, common: dict, path: str, **ctx) -> Output:
         lang: Lang = common["_lang"]
         cfg = self.site.config
-        alternates = (
-            [
-                {
-                    "lang": code,
-                    "name": LANGUAGE_NAMES.get(code, code),
-                    "url": Urls(cfg.base_url, "" if code == cfg.language else f"{code}/").url(path),
-                    "href": Urls(cfg.base_url, "" if code == cfg.language else f"{code}/").absolute(
-                        path
-                    ),
-                }
-                for code in cfg.languages
-            ]
-            if len(cfg.languages) > 1
-            else []
-        )
+        alternates = self._alternates(path) if len(cfg.languages) > 1 else []
+        if "head_meta" not in ctx:  # OpenGraph and Twitter cards on every page
+            title = ctx["page"]["title"]
+            kind = ctx["page"]["kind"]
+            url = self._canonical(lang, path)
+            meta = page_meta(self.site, lang, kind=kind, title=title, path=path, url=url)
+            ctx["head_meta"] = meta
+        ctx.setdefault("jsonld", [])
         try:
             html = self.env.get_template(template).render(
                 **common,
                 **ctx,
                 path=path,
-                canonical=lang.urls.absolute(path),
+                canonical=self._canonical(lang, path),
                 alternates=alternates,
             )
         except jinja2.TemplateSyntaxError as exc:
@@ -240,15 +410,78 @@ class HtmlPages:
             html = ""
         return Output.text(out, html)
 
-    def _body(self, page: Page) -> Markup:
-        rendered = render_page(page.body, raw_html=self.site.config.raw_html)
+    def _alternates(self, path: str) -> list[dict]:
+        """This page in every language, for the switcher (`url`: the page, or that
+        language's home where it has no such page) and hreflang (`translated`: the
+        language has its own version, not a copy of the default language's)."""
+        cfg = self.site.config
+        content = self._content_urls(None)
+        out = []
+        for code in cfg.languages:
+            urls = Urls(cfg.base_url, "" if code == cfg.language else f"{code}/")
+            has = path not in content or path in self._content_urls(code)
+            has = has and path != "/404.html"  # only the default language has a 404 page
+            target = path if has else "/"
+            out.append(
+                {
+                    "lang": code,
+                    "name": LANGUAGE_NAMES.get(code, code),
+                    "url": urls.url(target),
+                    "href": urls.absolute(target),
+                    "translated": has and (path not in content or self._is_own(path, code)),
+                }
+            )
+        return out
+
+    def _is_own(self, path: str, code: str) -> bool:
+        """Does language `code` have its own page at `path` (not the default's copy)?"""
+        return any(p.url == path and self._page_lang(p) == code for p in self._pages_for(code))
+
+    def _canonical(self, lang: Lang, path: str) -> str:
+        """The page's address; an untranslated copy points at the original."""
+        cfg = self.site.config
+        if lang.code != cfg.language and path in self._content_urls(lang.code):
+            if not self._is_own(path, lang.code):
+                return Urls(cfg.base_url).absolute(path)
+        return lang.urls.absolute(path)
+
+    def _body(self, page: Page, lang: str = "") -> Markup:
+        own = self._page_lang(page)
+        rendered = render_page(page.body, raw_html=self.site.config.raw_html, lang=own)
         base_path = Urls(self.site.config.base_url).base_path
-        return Markup(prefix_root_urls(rendered.html, base_path))
+        html = prefix_root_urls(rendered.html, base_path)
+        if lang and own != lang:  # not translated yet: say which language it is in
+            html = f'<div lang="{own}">\n{html}</div>\n'
+        return Markup(html)
 
     def _page_lang(self, page: Page) -> str:
         return page.lang or self.site.config.language
 
-    def _home_sections(self, lang: Lang, pubs: list[Publication], rendered: dict) -> list[dict]:
+    def _content_urls(self, code: str | None) -> frozenset[str]:
+        """URLs of the content pages of language `code` (None: of any language)."""
+
+        def compute() -> frozenset[str]:
+            pages = self.site.pages if code is None else self._pages_for(code)
+            return frozenset(p.url for p in pages)
+
+        return self.site.memo(("content_urls", code), compute)
+
+    def _pages_for(self, code: str) -> list[Page]:
+        """The pages of language `code`: its own, plus the default language's pages that
+        have no translation yet (a page only written in another language is left out)."""
+
+        def compute() -> tuple[str, ...]:
+            default = self.site.config.language
+            chosen: dict[str, Page] = {}
+            for page in self.site.pages:
+                own = self._page_lang(page)
+                if own == code or (own == default and page.url not in chosen):
+                    chosen[page.url] = page
+            return tuple(page_id(p) for p in sorted(chosen.values(), key=lambda p: p.url))
+
+        return [self.site.page(ident) for ident in self.site.memo(("pages_for", code), compute)]
+
+    def _home_sections(self, lang: Lang, pubs: list[Publication]) -> list[dict]:
         site, t = self.site, strings(lang.code)
         names = list(site.config.sections)
         names += [n for n in sorted(site.sections) if n not in names]
@@ -264,7 +497,7 @@ class HtmlPages:
                         "name": name,
                         "kind": "publications",
                         "title": t["selected_publications"] if selected else t["publications"],
-                        "items": [rendered[p.key] for p in chosen],
+                        "items": [self._item(lang.code, p) for p in chosen],
                         "more": selected,
                         "legend": role_legend(_roles(chosen), lang.code),
                     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from ..errors import Diagnostics
 from ..model import Config, Profile, SourceLocation
@@ -103,7 +104,19 @@ def read_config(text: str, path: str, diags: Diagnostics) -> Config:
         description=values.get("description") or "",
         footer=values.get("footer") or "",
         location=data.location,
+        key_locations=_key_locations(data),
     )
+
+
+def _key_locations(data: YMap) -> Mapping[str, SourceLocation]:
+    out = {key: data.where(key) for key in ("theme", "theme_options", "languages", "language")}
+    options = data.get("theme_options")
+    if isinstance(options, YMap):
+        out.update({f"theme_options.{k}": options.where(k) for k in options})
+    profile = data.get("profile")
+    if isinstance(profile, YMap):
+        out.update({f"profile.{k}": profile.where(k) for k in profile})
+    return MappingProxyType(out)
 
 
 def _read_profile(data: YMap, diags: Diagnostics) -> Profile:

@@ -55,8 +55,10 @@ def read_section(name: str, text: str, path: str, diags: Diagnostics) -> tuple[E
     allowed = {**ENTRY_FIELDS, **EXTRA_FIELDS}
     out = []
     for item, where in zip(data, data.item_locations, strict=True):
-        if isinstance(item, str):
-            out.append(Entry(section=name, title=item, location=where))
+        if isinstance(item, str):  # a line of text is checked as a title
+            out.append(
+                Entry(section=name, title=s.text(item, where, "title", diags), location=where)
+            )
             continue
         if not isinstance(item, YMap):
             diags.error(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
 from ..errors import Diagnostics
+from ..i18n import LANGUAGE_NAMES
+from ..markdown import link_targets
 from ..model import Page, SourceLocation
 from ..slug import slugify
+from ..urls import is_safe_url
 from . import schema as s
 from .yamlfile import YMap, load_yaml, split_front_matter
 
@@ -31,11 +35,44 @@ FRONT_MATTER: Mapping[str, s.Checker] = {
     "excerpt": s.text,
     "categories": s.listof(s.string),
 }
+#: Where a link target can start in Markdown or raw HTML: `](url`, `]: url`, `<scheme:`
+#: and href/src/srcset attributes (as `markdown.unsafe_urls` reads them).
+_LINKISH = re.compile(
+    r"""\]\(\s*<?([^)\s>]*)|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S*)|<([A-Za-z][A-Za-z0-9+.\-]*:[^\s>]*)>"""
+    r"""|[\s"'](?:href|src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
+    re.I | re.M,
+)
 _SAFE_PERMALINK = re.compile(r"^/?([A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*/?$")
 
 
-def read_page(text: str, path: str, rel: str, diags: Diagnostics) -> Page | None:
-    """Read one Markdown page; `rel` is its path under content/ (e.g. "news/x.md")."""
+def check_body_links(body: str, body_line: int, path: str, diags: Diagnostics) -> None:
+    """An error for each javascript:, vbscript:, data: (or other unsafe) link target of a
+    page body, at its line: in passthrough mode raw HTML would carry it to the page."""
+    candidates = (next(g for g in m.groups() if g is not None) for m in _LINKISH.finditer(body))
+    if all(is_safe_url(html.unescape(c).replace("\\", "")) for c in candidates):
+        return  # the common case: one regex pass, no second Markdown parse
+    lines = body.split("\n")
+    for block_line, url in dict.fromkeys(link_targets(body)):
+        if is_safe_url(url):
+            continue
+        needle = url if any(url in ln for ln in lines) else url.split(":", 1)[-1][:20]
+        order = [*range(block_line, len(lines)), *range(block_line)]  # [r]: defs come later
+        at = next((i for i in order if needle in lines[i]), block_line)
+        diags.error(
+            SourceLocation(path, body_line + at, 1),
+            f"unsafe link {url[:60]!r}",
+            "only http(s), mailto, tel and relative links are allowed",
+        )
+
+
+def read_page(
+    text: str, path: str, rel: str, diags: Diagnostics, languages: tuple[str, ...] = ()
+) -> Page | None:
+    """Read one Markdown page; `rel` is its path under content/ (e.g. "news/x.md").
+
+    A translation is named for its language before the extension: `about.zh.md` is the
+    Chinese `about.md` (same URL, under /zh/). `lang: zh` in the front matter does the
+    same for a page that exists in one language only. `languages` are the site's."""
     fm_text, body, body_line = split_front_matter(text)
     if fm_text is None and text.startswith("---\n"):
         diags.error(
@@ -44,6 +81,7 @@ def read_page(text: str, path: str, rel: str, diags: Diagnostics) -> Page | None
             "end the front matter with a line '---'",
         )
         return None
+    check_body_links(body, body_line, path, diags)
     fm: YMap = YMap(SourceLocation(path, 1, 1))
     if fm_text is not None and fm_text.strip():
         data = load_yaml(fm_text, path, diags, line_offset=1)
@@ -59,6 +97,26 @@ def read_page(text: str, path: str, rel: str, diags: Diagnostics) -> Page | None
     values = s.read_fields(fm, FRONT_MATTER, "", diags)
 
     stem = rel.rsplit(".", 1)[0]
+    lang = values.get("lang") or ""
+    suffix = stem.rsplit(".", 1)[1] if "." in stem.rsplit("/", 1)[-1] else ""
+    if suffix and (suffix in languages or suffix in LANGUAGE_NAMES):
+        stem = stem[: -len(suffix) - 1]
+        if lang and lang != suffix:
+            diags.error(
+                fm.where("lang"),
+                f"front matter says lang: {lang} but the file name says '{suffix}'",
+                f"rename the file or set lang: {suffix}",
+            )
+        lang = suffix
+    if lang and languages and lang not in languages:
+        diags.warning(
+            fm.where("lang") if "lang" in fm else SourceLocation(path, 1, 1),
+            f"page is in '{lang}', which is not one of the site's languages; it is not built",
+            f"add {lang} to 'languages' in site.yaml: languages: [{', '.join(languages)}, {lang}]",
+        )
+        return None
+    if lang == (languages[0] if languages else ""):
+        lang = ""  # the default language
     parts = stem.split("/")
     slug_name = values.get("slug") or parts[-1]
     slug = "/".join([*(slugify(p) for p in parts[:-1]), slugify(str(slug_name))])
@@ -73,7 +131,7 @@ def read_page(text: str, path: str, rel: str, diags: Diagnostics) -> Page | None
             )
         else:
             url = "/" + permalink.strip("/") + "/" if permalink.strip("/") else "/"
-    if rel == "about.md" or (len(parts) == 1 and parts[0] in ("index", "_index")):
+    if stem == "about" or (len(parts) == 1 and parts[0] in ("index", "_index")):
         url = "/"
     title = values.get("title") or ""
     front = {k: v for k, v in values.items() if k not in ("title", "subtitle")}
@@ -84,7 +142,7 @@ def read_page(text: str, path: str, rel: str, diags: Diagnostics) -> Page | None
         url=url,
         subtitle=values.get("subtitle") or "",
         date=values.get("date") or "",
-        lang=values.get("lang") or "",
+        lang=lang,
         layout=values.get("layout") or ("post" if parts[0] == "news" else "page"),
         published=values.get("published", True),
         front_matter=MappingProxyType(front),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from types import MappingProxyType
 from urllib.parse import quote
 
 from ..errors import Diagnostics
 from ..latex import latex_to_text
+from ..markdown import UNSAFE_CHARS, strip_unsafe_chars, unsafe_urls
 from ..model import Author, Link, Publication
 from ..names import apply_annotations, parse_annotations, split_names
 from ..slug import slugify
 from ..urls import is_safe_url
 from .bibtex import MONTHS, RawEntry
+from .schema import clean_text
 
 __all__ = ["LINK_FIELDS", "URL_FIELDS", "decode_url", "parse_links", "to_publication"]
 
@@ -49,6 +52,7 @@ _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/" + _ARXIV_ID.pattern, re.I)
 _ARXIV_TEXT = re.compile(r"\barxiv:\s*" + _ARXIV_ID.pattern, re.I)
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv:\s*|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)", re.I)
+_C0 = re.compile(r"[\x00-\x1f\x7f]")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _LINK_START = re.compile(r"(?:\A|[,;])(\s*)([^\s=,;{}/?&#:][^=,;{}/?&#:]*?)\s*=\s*")
 _URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:|[/#.{]")
@@ -227,11 +231,35 @@ def to_publication(raw: RawEntry, diags: Diagnostics) -> Publication | None:
     return pub
 
 
+def _clean_fields(raw: RawEntry, diags: Diagnostics) -> RawEntry:
+    """The entry without invisible control characters and bidi overrides in its fields
+    (each removal a warning at the field)."""
+    values = (raw.raw, *raw.fields.values())  # @string macros bring text from elsewhere
+    if not any(UNSAFE_CHARS.search(v) for v in values):
+        return raw
+    fields = dict(raw.fields)
+    for name, value in raw.fields.items():
+        if name in URL_FIELDS and _C0.search(value):
+            continue  # an unsafe URL: refused with an error below
+        where = raw.field_locations.get(name, raw.location)
+        fields[name] = clean_text(value, where, name, diags)
+    return dataclasses.replace(raw, fields=fields, raw=strip_unsafe_chars(raw.raw))
+
+
 def _publication(raw: RawEntry, diags: Diagnostics) -> Publication | None:
+    raw = _clean_fields(raw, diags)
     fields = {
         name: decode_url(value) if name in URL_FIELDS else latex_to_text(value)
         for name, value in raw.fields.items()
     }
+    for name, value in fields.items():  # inline Markdown and HTML in text fields
+        if name not in URL_FIELDS and ("](" in value or "<" in value):
+            for bad in unsafe_urls(value):
+                diags.error(
+                    raw.field_locations.get(name, raw.location),
+                    f"unsafe link in field '{name}': {bad[:60]!r}",
+                    _UNSAFE_HINT,
+                )
     title = fields.get("title", "").strip()
     if not title:
         diags.error(

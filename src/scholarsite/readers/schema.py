@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from ..errors import Diagnostics, did_you_mean
-from ..markdown import unsafe_urls
+from ..markdown import UNSAFE_CHARS, unsafe_urls
 from ..model import SourceLocation, Text
 from ..urls import is_safe_url
 from .yamlfile import YList, YMap
@@ -42,6 +42,7 @@ def text(value: object, where: SourceLocation, key: str, diags: Diagnostics) -> 
     """A text field: a scalar, or a map of language code -> text."""
     plain = scalar_text(value)
     if plain is not None:
+        plain = clean_text(plain, where, key, diags)
         _check_markdown_links(plain, where, key, diags)
         return plain
     if isinstance(value, YMap):
@@ -51,6 +52,7 @@ def text(value: object, where: SourceLocation, key: str, diags: Diagnostics) -> 
             if s is None:
                 diags.error(value.where(lang), f"'{key}.{lang}' must be text")
                 continue
+            s = clean_text(s, value.where(lang), f"{key}.{lang}", diags)
             _check_markdown_links(s, value.where(lang), key, diags)
             out[str(lang)] = s
         return MappingProxyType(out)
@@ -64,7 +66,22 @@ def string(value: object, where: SourceLocation, key: str, diags: Diagnostics) -
     if plain is None:
         diags.error(where, f"'{key}' must be a single value", _got(value))
         return ""
-    return plain
+    return clean_text(plain, where, key, diags)
+
+
+def clean_text(value: str, where: SourceLocation, key: str, diags: Diagnostics) -> str:
+    """`value` without invisible control characters and bidi overrides (`UNSAFE_CHARS`):
+    each removal is a warning naming the place."""
+    if not UNSAFE_CHARS.search(value):
+        return value
+    codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in UNSAFE_CHARS.findall(value)}))
+    diags.warning(
+        where,
+        f"invisible control character {codes} removed from '{key}'",
+        "delete it from the file: it can hide or reverse text (U+202E shows 'exe.gpj' as "
+        "'jpg.exe')",
+    )
+    return UNSAFE_CHARS.sub("", value)
 
 
 def url(value: object, where: SourceLocation, key: str, diags: Diagnostics) -> str:
@@ -114,7 +131,12 @@ def url_map(value: object, where: SourceLocation, key: str, diags: Diagnostics) 
         diags.error(where, f"'{key}' must be a map of name: URL", _got(value))
         return MappingProxyType({})
     return MappingProxyType(
-        {str(k): url(v, value.where(k), f"{key}.{k}", diags) for k, v in value.items()}
+        {
+            clean_text(str(k), value.where(k), key, diags): url(
+                v, value.where(k), f"{key}.{k}", diags
+            )
+            for k, v in value.items()
+        }
     )
 
 

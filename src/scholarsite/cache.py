@@ -1,0 +1,346 @@
+"""The build cache: parsed records and output manifests in `.scholarsite-cache/`.
+
+The folder sits beside the site folder's `_site/`, never inside an output folder. Every key
+is a hash of file *contents* (never a modification time), salted with the hash of
+`site.yaml` and the tool's fingerprint (its version, Python's, and the hash of its own code
+and built-in themes), so an edit, an upgrade or another site can never hit a stale entry.
+
+Values are plain data: records are encoded to JSON (tuples as arrays, other containers and
+dataclasses as tagged objects, only classes registered here) and every file carries the hash
+of its own body. A cache that is unreadable, truncated, from another tool version or of an
+unknown shape is ignored and rewritten, never trusted. Nothing here imports Jinja2, Markdown
+or YAML: a build with nothing to do needs only this module, `source` and `write`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+from . import __version__, model
+from .errors import Diagnostic
+from .source import discover
+
+CACHE_DIR = ".scholarsite-cache"
+FORMAT = 1
+RECORDS_FILE = "records.json"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short, stable content hash of `parts` (BLAKE2b, 128 bits, hex)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@cache
+def tool_fingerprint() -> str:
+    """The version, the Python version and a hash of the package's code and themes.
+
+    Editing the tool's own code (an editable install) changes it, so a cache is never
+    shared between two versions of the code.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{__version__}|{sys.version}|{FORMAT}".encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+# -- codec: records <-> plain JSON data ------------------------------------------------------
+
+_CLASSES: dict[str, type] = {}
+
+
+def register(*classes: type) -> None:
+    """Allow dataclasses to be stored in the cache (by class name)."""
+    for cls in classes:
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"{cls.__name__} is not a dataclass")
+        _CLASSES[cls.__name__] = cls
+
+
+register(
+    model.SourceLocation,
+    model.Link,
+    model.Author,
+    model.Publication,
+    model.Entry,
+    model.Page,
+    model.Profile,
+    model.Config,
+    Diagnostic,
+)
+
+
+class CacheFormatError(ValueError):
+    """Stored data that this version cannot decode: the entry is ignored."""
+
+
+def encode(value: object) -> object:
+    """A record as plain JSON data; raises TypeError for what cannot be stored."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, tuple):
+        return [encode(v) for v in value]
+    if isinstance(value, list):
+        return {"L": [encode(v) for v in value]}
+    if isinstance(value, MappingProxyType):
+        return {"M": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, dict):
+        return {"D": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, frozenset):
+        return {"F": sorted((encode(v) for v in value), key=repr)}
+    cls = type(value)
+    if dataclasses.is_dataclass(value) and _CLASSES.get(cls.__name__) is cls:
+        return {"C": cls.__name__, "v": [encode(getattr(value, f.name)) for f in _fields(cls)]}
+    raise TypeError(f"cannot cache a {cls.__name__}")
+
+
+def decode(data: object) -> object:
+    """The record that `encode` gave `data`; raises CacheFormatError on anything else."""
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return tuple(decode(v) for v in data)
+    if not isinstance(data, dict) or len(data) not in (1, 2):
+        raise CacheFormatError("unexpected value")
+    if "C" in data:
+        cls = _CLASSES.get(data["C"])  # type: ignore[arg-type]
+        values = data.get("v")
+        fields = _fields(cls) if cls is not None else ()
+        if cls is None or not isinstance(values, list) or len(values) != len(fields):
+            raise CacheFormatError(f"unknown record {data['C']!r}")
+        return cls(*(decode(v) for v in values))
+    ((tag, body),) = data.items()
+    if not isinstance(body, list):
+        raise CacheFormatError("unexpected container")
+    if tag == "L":
+        return [decode(v) for v in body]
+    if tag == "F":
+        return frozenset(decode(v) for v in body)
+    if tag in ("D", "M"):
+        pairs = {_pair_key(p): decode(p[1]) for p in body}
+        return MappingProxyType(pairs) if tag == "M" else pairs
+    raise CacheFormatError(f"unknown tag {tag!r}")
+
+
+def _pair_key(pair: object) -> object:
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise CacheFormatError("bad mapping item")
+    key = decode(pair[0])
+    hash(key)
+    return key
+
+
+@cache
+def _fields(cls: type) -> tuple[dataclasses.Field, ...]:
+    fields = tuple(f for f in dataclasses.fields(cls) if f.init)
+    if len(fields) != len(dataclasses.fields(cls)):
+        raise TypeError(f"{cls.__name__} has fields that are not constructor arguments")
+    return fields
+
+
+# -- files on disk ------------------------------------------------------------------------------
+
+
+def _read_json(path: Path) -> dict | None:
+    """The body of a cache file written by `_write_json`, or None when it is not trustworthy."""
+    try:
+        raw = path.read_bytes()
+        head, _, body = raw.partition(b"\n")
+        header = json.loads(head)
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != FORMAT
+            or header.get("tool") != tool_fingerprint()
+            or header.get("digest") != digest(body)
+        ):
+            return None
+        data = json.loads(body)
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Write atomically (temporary file + rename); a failure leaves no cache, never a bad one."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = json.dumps({"format": FORMAT, "tool": tool_fingerprint(), "digest": digest(body)})
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(header.encode() + b"\n" + body)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+class Cache:
+    """Parsed records by content key, and what the last build of each output folder wrote.
+
+    `Cache(None)` is a cache in memory only (nothing read, nothing written).
+    """
+
+    def __init__(self, folder: Path | None, *, load: bool = True) -> None:
+        self.folder = folder
+        self.salt = ""
+        self._stored: dict[str, object] = {}  # key -> plain data, as read from disk
+        self._values: dict[str, object] = {}  # key -> decoded record
+        self._used: set[str] = set()
+        if folder is not None and load:
+            data = _read_json(folder / RECORDS_FILE)
+            entries = data.get("entries") if data else None
+            if isinstance(entries, dict):
+                self._stored = entries
+
+    @classmethod
+    def for_site(cls, root: Path, out: Path | None = None, *, clean: bool = False) -> Cache:
+        """The cache of a site folder, or one in memory when the folder is not usable
+        (read-only, or inside the output folder). `clean` starts empty."""
+        folder = (Path(root) / CACHE_DIR).absolute()
+        usable = True
+        if out is not None:
+            out_abs = Path(out).absolute()
+            usable = out_abs != folder and out_abs not in folder.parents
+            usable = usable and folder not in out_abs.parents
+        usable = usable and os.access(Path(root), os.W_OK)
+        return cls(folder if usable else None, load=not clean)
+
+    # -- parsed records -------------------------------------------------------
+    def set_config(self, config_bytes: bytes) -> None:
+        """Salt every record key with the site's settings (and the tool)."""
+        self.salt = digest(tool_fingerprint(), config_bytes)
+
+    def key(self, *parts: str) -> str:
+        """The key of a record computed from `parts` (contents, not times)."""
+        return digest(self.salt, *parts)
+
+    def get(self, key: str) -> object | None:
+        """The record stored under `key`, or None (also for an entry that does not decode)."""
+        if key in self._values:
+            self._used.add(key)
+            return self._values[key]
+        plain = self._stored.get(key)
+        if plain is None:
+            return None
+        try:
+            value = decode(plain)
+        except (CacheFormatError, TypeError, ValueError, RecursionError):
+            del self._stored[key]
+            return None
+        self._values[key] = value
+        self._used.add(key)
+        return value
+
+    def put(self, key: str, value: object) -> None:
+        """Keep `value` under `key` (silently skipped when it cannot be stored)."""
+        try:
+            self._stored[key] = encode(value)
+        except (TypeError, RecursionError):
+            return
+        self._values[key] = value
+        self._used.add(key)
+
+    def save(self) -> None:
+        """Write the records used by this build (older ones are dropped)."""
+        if self.folder is None:
+            return
+        entries = {k: self._stored[k] for k in sorted(self._used) if k in self._stored}
+        _write_json(self.folder / RECORDS_FILE, {"entries": entries})
+
+    # -- output manifests -----------------------------------------------------
+    def _manifest_path(self, out: Path) -> Path | None:
+        if self.folder is None:
+            return None
+        return self.folder / f"out-{digest(str(Path(out).absolute()))[:16]}.json"
+
+    def fresh_output(self, out: Path, stamp: str) -> tuple[int, list[Diagnostic]] | None:
+        """(file count, warnings) of the last build when `out` holds exactly what a build
+        of inputs `stamp` wrote there (checked by content); None when a build is needed."""
+        path = self._manifest_path(out)
+        data = _read_json(path) if path is not None else None
+        if not data or data.get("stamp") != stamp:
+            return None
+        files, count = data.get("files"), data.get("count")
+        if not isinstance(files, dict) or not isinstance(count, int):
+            return None
+        if output_digests(out) != files:
+            return None
+        try:
+            warnings = decode(data.get("warnings", []))
+        except (CacheFormatError, TypeError, ValueError, RecursionError):
+            return None
+        if not isinstance(warnings, tuple) or not all(isinstance(w, Diagnostic) for w in warnings):
+            return None
+        return count, list(warnings)
+
+    def record_output(
+        self, out: Path, stamp: str, count: int, warnings: Iterable[Diagnostic]
+    ) -> None:
+        """Remember what this build wrote into `out` (by content) for the next one."""
+        path = self._manifest_path(out)
+        if path is None:
+            return
+        data = {
+            "stamp": stamp,
+            "count": count,
+            "files": output_digests(out),
+            "warnings": encode(tuple(warnings)),
+        }
+        _write_json(path, data)
+
+
+def output_digests(out: Path) -> dict[str, str] | None:
+    """path -> content hash of every file under `out` (None when it is not a folder)."""
+    found: dict[str, str] = {}
+    base = str(out)
+    if not os.path.isdir(base) or os.path.islink(base):
+        return None
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, base).replace(os.sep, "/")
+            try:
+                with open(full, "rb") as fh:
+                    found[rel] = digest(fh.read())
+            except OSError:
+                return None
+    return found
+
+
+def input_stamp(root: Path, *, drafts: bool, extra: Mapping[str, str] | None = None) -> str:
+    """A hash of everything a build of `root` reads: every input file by content, the site's
+    own themes, the build options and the tool fingerprint."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{tool_fingerprint()}|drafts={drafts}|{sorted((extra or {}).items())}".encode())
+    rels = [src.rel for src in discover(root)]
+    themes = root / "themes"
+    if themes.is_dir():
+        for dirpath, dirnames, filenames in os.walk(themes):
+            dirnames.sort()
+            for name in sorted(filenames):
+                rels.append(os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"))
+    for rel in rels:
+        h.update(rel.encode("utf-8", "surrogatepass") + b"\0")
+        try:
+            data = (root / rel).read_bytes()
+        except OSError:
+            data = b"\xff<unreadable>"
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
