@@ -24,7 +24,7 @@ cp -r "$ROOT/examples/about-me" "$WORK/src"
 rm -rf "$WORK/src/_site" "$WORK/src/.scholarsite-cache"
 sed -i "s|^base_url:.*|base_url: http://127.0.0.1:$PORT/|" "$WORK/src/site.yaml"
 "$ROOT/.venv/bin/scholarsite" build "$WORK/src" -o "$WORK/site" >/dev/null
-"$PY" -m http.server "$PORT" --bind 127.0.0.1 --directory "$WORK/site" >/dev/null 2>&1 &
+"$PY" "$HERE/static_server.py" "$WORK/site" "$PORT" >/dev/null 2>&1 &  # gzip, as hosts do
 SERVER=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 FLAGS="--headless=new --no-sandbox --disable-gpu --disable-background-networking"

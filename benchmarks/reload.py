@@ -43,8 +43,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SUFFIX = gen_site.EDIT_SUFFIX
-SERVER_LINE = re.compile(r"publications\.bib \(bibliography\): .* in (\d+) ms")
+#: When the page (already showing the new title) was first painted, in epoch ms.
+PAINTED_JS = """async () => {
+  for (let i = 0; i < 200; i++) {
+    const paint = performance.getEntriesByName("first-contentful-paint")[0];
+    if (paint) return performance.timeOrigin + paint.startTime;
+    await new Promise(r => setTimeout(r, 5));
+  }
+  return performance.timeOrigin + performance.getEntriesByType("navigation")[0].domInteractive;
+}"""
+SERVER_LINE = re.compile(
+    r"publications\.bib \(bibliography\): .* in (\d+) ms(?:; the open pages? in (\d+) ms)?"
+)
 
 
 def scholarsite(*args: str) -> list[str]:
@@ -99,8 +109,21 @@ class Server:
             self.proc.kill()
 
 
-def reload_times(outdir: Path, rounds: int) -> tuple[list[float], list[float]]:
-    """Seconds from saving an edit to the browser showing it, and the server's rebuild ms."""
+def retitle(site: Path, key: str, n: int) -> tuple[str, str]:
+    """(the new title, the new publications.bib) with entry `key` titled "... (edit n)"."""
+    text = (site / "publications.bib").read_text(encoding="utf-8")
+    start = text.index(f"{{{key},")
+    m = re.compile(r"^(  title = \{)(.*?)( \(edit \d+\))?(\},)$", re.M).search(text, start)
+    if m is None:
+        raise SystemExit(f"no title line in entry {key}")
+    title = f"{m.group(2)} (edit {n})"
+    return title, text[: m.start(2)] + title + text[m.end(3) if m.group(3) else m.end(2) :]
+
+
+def reload_times(outdir: Path, rounds: int) -> tuple[list[float], list[float], list[float]]:
+    """Seconds from saving an edit to (1) Playwright seeing the new title in the page,
+    (2) the reloaded page's first contentful paint, by the page's own clock; and the ms
+    the server took to serve the edited page (its log line)."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium")
@@ -114,28 +137,31 @@ def reload_times(outdir: Path, rounds: int) -> tuple[list[float], list[float]]:
         key = gen_site.edit_one_publication(outdir, "scholarsite")  # learn the key
         server.wait_for(SERVER_LINE)
         saves: list[float] = []
+        painted: list[float] = []
         rebuilds: list[float] = []
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{port}/publications/{key}/", wait_until="load")
-            for _ in range(rounds + 2):  # the first two rounds warm up
-                before = page.locator("h1").first.text_content() or ""
-                want = before[: -len(SUFFIX)] if before.endswith(SUFFIX) else before + SUFFIX
+            for n in range(rounds + 2):  # the first two rounds warm up
+                want = retitle(site, key, n)  # a title never seen before: nothing cached
+                saved_at = time.time()  # the page's clock (performance.timeOrigin) is this one
                 start = time.perf_counter()
-                gen_site.edit_one_publication(outdir, "scholarsite")
+                (site / "publications.bib").write_text(want[1], encoding="utf-8")
                 page.wait_for_function(
                     "t => { const h = document.querySelector('h1');"
-                    " return h !== null && h.textContent === t; }",
-                    arg=want,
+                    " return h !== null && h.textContent.endsWith(t); }",
+                    arg=f"(edit {n})",
                     polling=2,
                     timeout=20_000,
                 )
                 saves.append(time.perf_counter() - start)
-                rebuilds.append(float(server.wait_for(SERVER_LINE).group(1)))
+                painted.append(page.evaluate(PAINTED_JS) / 1000 - saved_at)
+                line = server.wait_for(SERVER_LINE)
+                rebuilds.append(float(line.group(2) or line.group(1)))
                 time.sleep(0.3)  # let the watcher settle between saves
             browser.close()
-        return saves[2:], rebuilds[2:]
+        return saves[2:], painted[2:], rebuilds[2:]
     finally:
         server.stop()
 
@@ -184,11 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     where = "tmpfs" if str(base).startswith("/dev/shm") else "disk"
     print(f"site: {args.size} ({site}), output on {where}")
 
-    saves, rebuilds = reload_times(outdir, args.rounds)
-    print(f"save -> reloaded page (headless chromium): {describe(saves)}")
-    print(f"  server rebuild per edit (its log line): {describe([r / 1000 for r in rebuilds])}")
-    verdict = "meets" if statistics.median(saves) < 0.150 else "MISSES"
-    print(f"  {verdict} the target (median < 150 ms)")
+    saves, painted, rebuilds = reload_times(outdir, args.rounds)
+    print(f"save -> reloaded page painted (page's own paint timing): {describe(painted)}")
+    print(f"save -> new title seen by Playwright (adds its polling): {describe(saves)}")
+    print(f"  server: edited page served after (its log): {describe([r / 1000 for r in rebuilds])}")
+    verdict = "meets" if statistics.median(painted) < 0.150 else "MISSES"
+    print(f"  painted: {verdict} the target (median < 150 ms)")
 
     for extra, label in (
         ((), "pagefind search index included"),

@@ -67,6 +67,7 @@ def build_site(make_site, tmp_path: Path):
     def run(files: dict[str, str | bytes], **kwargs):
         root = make_site(files)
         out = tmp_path / "out"
+        kwargs.setdefault("search", False)  # pagefind has its own tests (test_search)
         report = build(root, out, **kwargs)
 
         def read(rel: str) -> str:

@@ -94,12 +94,15 @@ def test_decoding_refuses_what_the_cache_never_writes(plain):
         decode(plain)
 
 
-def test_only_registered_records_are_stored():
+def test_only_registered_records_are_stored(tmp_path):
     with pytest.raises(TypeError):
         encode(Path("/etc/passwd"))
-    cache = Cache(None)
-    cache.put("k", object())  # skipped, not stored
-    assert cache.get("k") is None
+    cache = Cache(tmp_path / "cache")
+    cache.put("k", object())  # kept in memory, left out when saved
+    cache.put("ok", ("plain", 1))
+    cache.save()
+    again = Cache(tmp_path / "cache")
+    assert again.get("k") is None and again.get("ok") == ("plain", 1)
 
 
 def test_a_build_with_nothing_changed_does_nothing(site, tmp_path):

@@ -238,3 +238,28 @@ def test_near_identical_titles_but_not_different_ones(make_site):
     findings = [format_finding(d) for d in check_site(root).findings]
     assert len(findings) == 1
     assert "'b' looks like a duplicate of 'a'" in findings[0]
+
+
+def test_broken_links_in_data_fields_are_reported_where_written(make_site):
+    root = make_site(
+        {
+            "site.yaml": """
+                title: T
+                base_url: https://u.github.io/repo/
+                profile:
+                  name: Ada Lovelace
+                  notices: ["See [my CV](/vita.pdf)"]
+                  links: {cv: /vita.pdf}
+            """,
+            "data/awards.yaml": "- title: An award\n  url: /award.pdf\n",
+            "publications.bib": "@misc{k, author = {Ada Lovelace}, journal = {J}, year = 2020,\n"
+            "  title = {A [demo](/demo/)}}\n",
+        }
+    )
+    findings = sorted(format_finding(d).split(": points")[0] for d in check_site(root).findings)
+    assert findings == [
+        "data/awards.yaml:2: warning: broken link '/award.pdf'",
+        "publications.bib:2: warning: broken link '/demo/'",
+        "site.yaml:5: warning: broken link '/vita.pdf'",
+        "site.yaml:6: warning: broken link '/vita.pdf'",
+    ]

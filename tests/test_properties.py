@@ -511,3 +511,93 @@ def test_dev_server_never_serves_outside_the_site(preview, url):
     assert SECRET not in response.body, url
     if response.status == 301:
         assert response.location.startswith("/") and not response.location.startswith("//")
+
+
+# -- importers -----------------------------------------------------------------------------------
+
+IMPORT_FIXTURES = Path(__file__).parent / "fixtures" / "import"
+_TEXT_SUFFIXES = (".md", ".yml", ".yaml", ".bib", ".toml", ".html", "")
+
+
+def _text_files(folder: Path) -> list[str]:
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix in _TEXT_SUFFIXES
+    )
+
+
+IMPORTERS = {
+    "jekyll": [SEED.parent],
+    "academicpages": sorted(p for p in (IMPORT_FIXTURES / "academicpages").iterdir() if p.is_dir()),
+    "hugo": sorted(p for p in (IMPORT_FIXTURES / "hugo").iterdir() if p.is_dir()),
+    "bibtex": [IMPORT_FIXTURES / "bibtex"],
+}
+
+
+def _run_importer(kind: str, source: Path, into: Path, chosen: str) -> object:
+    if kind == "jekyll":
+        from scholarsite.importers.jekyll import import_jekyll
+
+        return import_jekyll(source / chosen, into)
+    if kind == "academicpages":
+        from scholarsite.importers.academicpages import import_academicpages
+
+        return import_academicpages(source, into)
+    if kind == "hugo":
+        from scholarsite.importers.hugo import import_hugo
+
+        return import_hugo(source, into)
+    from scholarsite.importers.bibtex import import_bibtex
+
+    return import_bibtex(source / chosen, into)
+
+
+@PIPELINE
+@given(st.sampled_from(sorted(IMPORTERS)), st.data())
+def test_importers_on_mutated_input(kind, data):
+    """Each importer, on a fixture with one file mutated (or replaced by arbitrary bytes):
+    an import report or a UserError; then the imported site reads or fails cleanly."""
+    from scholarsite.build import load_site
+
+    fixture = data.draw(st.sampled_from(IMPORTERS[kind]))
+    work = Path(tempfile.mkdtemp(prefix="prop-import-"))
+    try:
+        source = work / "source"
+        shutil.copytree(fixture, source)
+        files = _text_files(source)
+        if kind == "jekyll":
+            files = ["about.md"]
+        chosen = data.draw(st.sampled_from(files))
+        original = (source / chosen).read_text(encoding="utf-8", errors="replace")
+        raw = data.draw(
+            st.one_of(
+                inputs([original]).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                st.binary(max_size=200),
+            )
+        )
+        (source / chosen).write_bytes(raw)
+        into = work / "into"
+        if kind == "bibtex":  # merged into an existing site
+            into.mkdir()
+            (into / "site.yaml").write_text("title: T\nprofile: {name: Ada Lovelace}\n")
+            shutil.copy(IMPORT_FIXTURES / "bibtex" / "existing.bib", into / "publications.bib")
+        try:
+            with time_limit(30):
+                _run_importer(kind, source, into, chosen)
+        except UserError as exc:
+            assert all(d.message.strip() for d in exc.diagnostics)
+            return
+        written = [p for p in work.rglob("*") if p.is_file()]
+        assert all(into in p.parents or source in p.parents for p in written), written
+        try:
+            with time_limit(30):
+                load_site(into)
+        except UserError as exc:
+            for d in exc.diagnostics:
+                assert (into / d.location.path).is_file() or d.location.path in (
+                    "site.yaml",
+                    str(into),
+                ), str(d)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -100,6 +100,7 @@ def plan_site(
     from .outputs.feeds import FeedFiles
     from .outputs.html import HtmlPages
     from .outputs.images import plan_images
+    from .outputs.redirects import RedirectFiles
 
     images = plan_images(site.site, diags)
     jobs = list(HtmlPages(site, theme, diags, images, env=env, store=store).jobs())
@@ -107,6 +108,7 @@ def plan_site(
     jobs += CiteFiles(site).jobs()  # cite.bib|ris|json, publications.bib
     jobs += FeedFiles(site, diags, pages).jobs()  # atom.xml, sitemap.xml, robots.txt
     jobs += CvFiles(site, theme, diags).jobs()  # cv.pdf
+    jobs += RedirectFiles(site, diags).jobs()  # old permalinks -> new URLs
     jobs.append(Job("images", images.outputs, volatile=True))
     jobs.append(Job("static", lambda: _static_outputs(site, theme), volatile=True))
     return jobs

@@ -247,19 +247,23 @@ class Cache:
         return value
 
     def put(self, key: str, value: object) -> None:
-        """Keep `value` under `key` (silently skipped when it cannot be stored)."""
-        try:
-            self._stored[key] = encode(value)
-        except (TypeError, RecursionError):
-            return
+        """Keep `value` under `key` (encoded when saved; skipped if it cannot be)."""
         self._values[key] = value
+        self._stored.pop(key, None)
         self._used.add(key)
 
     def save(self) -> None:
         """Write the records used by this build (older ones are dropped)."""
         if self.folder is None:
             return
-        entries = {k: self._stored[k] for k in sorted(self._used) if k in self._stored}
+        entries = {}
+        for key in sorted(self._used):
+            if key not in self._stored:
+                try:
+                    self._stored[key] = encode(self._values[key])
+                except (TypeError, RecursionError):
+                    continue
+            entries[key] = self._stored[key]
         _write_json(self.folder / RECORDS_FILE, {"entries": entries})
 
     # -- output manifests -----------------------------------------------------

@@ -52,6 +52,8 @@ URL_KEYS = frozenset(
 URL_MAP_KEYS = frozenset({"links"})
 #: BibTeX fields holding one URL or site path.
 BIB_URL_FIELDS = (*(name for name, _ in LINK_FIELDS), "url", "preview")
+#: URL keys the default theme shows (the others are checked where they are written).
+RENDERED_KEYS = frozenset({"url", "affiliation_url", "photo", "preview"})
 #: Keys shown through `Urls.static`: a relative value is relative to the site root.
 STATIC_KEYS = frozenset({"photo", "preview", "image"})
 #: Titles at least this similar (after normalising) are reported as duplicates.
@@ -256,7 +258,7 @@ def _yaml_sources(value: object, where: SourceLocation, key: str) -> Iterator[_S
             if k in URL_MAP_KEYS and isinstance(v, YMap):
                 for name, link in v.items():
                     if isinstance(link, str):
-                        yield _Source(v.where(name), link)
+                        yield _Source(v.where(name), link, prefixed=True)
             else:
                 yield from _yaml_sources(v, loc, k)
     elif isinstance(value, YList):
@@ -264,11 +266,11 @@ def _yaml_sources(value: object, where: SourceLocation, key: str) -> Iterator[_S
             yield from _yaml_sources(item, loc, key)
     elif isinstance(value, str):
         if key in URL_KEYS:
-            static = key in STATIC_KEYS
-            yield _Source(where, value, static=static, rendered=key not in ("image", "slides"))
+            static, rendered = key in STATIC_KEYS, key in RENDERED_KEYS
+            yield _Source(where, value, static=static, prefixed=True, rendered=rendered)
         elif "](" in value or "<" in value:
             for _, url in link_targets(value):
-                yield _Source(where, url)
+                yield _Source(where, url, prefixed=True)
 
 
 def _sources(root: Path, site: Site, page_outputs: dict[str, str]) -> list[_Source]:
@@ -312,6 +314,11 @@ def _sources(root: Path, site: Site, page_outputs: dict[str, str]) -> list[_Sour
                 loc = raw.field_locations.get("links", raw.location)
                 pairs = parse_links(raw.fields["links"])[0]
                 found.extend(_Source(loc, url, prefixed=True) for _, url in pairs)
+            for name in ("title", "note"):  # inline Markdown
+                if "](" in raw.fields.get(name, ""):
+                    loc = raw.field_locations.get(name, raw.location)
+                    targets = link_targets(raw.fields[name])
+                    found.extend(_Source(loc, url, prefixed=True) for _, url in targets)
     return found
 
 

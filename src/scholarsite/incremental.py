@@ -48,6 +48,7 @@ class Outcome:
     errors: tuple[Diagnostic, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
     seconds: float = 0.0
+    first_seconds: float | None = None  # when the pages in `first` were served
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,6 @@ class _Done:
     keys: frozenset[str]
     outputs: tuple[Output, ...]
     diagnostics: tuple[Diagnostic, ...]
-    fresh: bool = True  # rendered by the last rebuild
 
 
 @dataclass
@@ -90,6 +90,8 @@ class Incremental:
         self._config_diags: tuple[Diagnostic, ...] = ()
         self._good: _Good | None = None
         self._owner_marks: dict[int, tuple] = {}  # valid while site.yaml is unchanged
+        self._theme: Theme | None = None
+        self._theme_diags: tuple[Diagnostic, ...] = ()
 
     @property
     def site(self) -> Site | None:
@@ -116,10 +118,15 @@ class Incremental:
         with those that changed, while the rest (a CV PDF, feeds...) renders.
         """
         start = time.perf_counter()
+        self._first_at: float | None = None
         sources = discover(self.root)
         changed = self._read_changes(sources, paths)
         good = self._good
-        templates = self._template_changes(good, good.theme) if good is not None else set()
+        # templates and the theme are looked at again when a path there (or any) changed
+        looks = paths is None or any(
+            rel.startswith(("templates/", "themes/", "site.y")) for rel in changed
+        )
+        templates = self._template_changes(good, good.theme) if good and looks else set()
         if good is not None and not changed and not templates and not self.errors:
             return Outcome(True, seconds=time.perf_counter() - start)
 
@@ -133,7 +140,12 @@ class Incremental:
         site = resolve(
             parsed, str(self.root), diags, drafts=self.drafts, owner_marks=self._owner_marks
         )
-        theme = load_theme(config.theme, self.root, diags, config)
+        if good is None or looks or self.errors:
+            found = Diagnostics()
+            self._theme = load_theme(config.theme, self.root, found, config)
+            self._theme_diags = tuple(found.items)
+        theme = self._theme
+        diags.extend(self._theme_diags)
         if diags.errors:
             return self._fail(diags, changed, start)
 
@@ -167,7 +179,8 @@ class Incremental:
             self.recorder.rollback()
             return self._fail(diags, changed, start, self._unpublish(shown))
         self.recorder.commit()
-        return self._commit(_Good(site, theme, env, jobs), changed, paths, rendered, diags, start)
+        good = _Good(site, theme, env, jobs)
+        return self._commit(good, changed, paths, rendered, diags, start, looks)
 
     def _render(
         self,
@@ -197,7 +210,7 @@ class Incremental:
             ):
                 todo.append(job)
             else:
-                done[job.key] = dataclasses.replace(prev, fresh=False) if prev.fresh else prev
+                done[job.key] = prev
         todo.sort(key=lambda job: job.key not in first)  # stable: plan order otherwise
         urgent = sum(1 for job in todo if job.key in first)
         for n, job in enumerate(todo):
@@ -229,6 +242,7 @@ class Incremental:
         if changed:
             self.outputs = outputs
             self.version += 1
+            self._first_at = time.perf_counter()
             on_first(tuple(changed))
 
     def _unpublish(self, shown: dict[str, Output]) -> tuple[str, ...]:
@@ -318,12 +332,16 @@ class Incremental:
         rendered: list[str],
         diags: Diagnostics,
         start: float,
+        looks: bool,
     ) -> Outcome:
+        known = self._good.templates if self._good is not None and not looks else {}
         names = set(self._good.templates) if self._good is not None else set()
-        for done in good.jobs.values():
-            if done.fresh:
-                names.update(k[9:] for k in done.keys if k.startswith("template:"))
-        good.templates = {name: _template_fingerprint(good.theme, name) for name in names}
+        for key in rendered:
+            names.update(k[9:] for k in good.jobs[key].keys if k.startswith("template:"))
+        good.templates = {
+            name: known[name] if name in known else _template_fingerprint(good.theme, name)
+            for name in names
+        }
         outputs = {out.path: out for done in good.jobs.values() for out in done.outputs}
         touched = {str(self.root.absolute() / rel) for rel in changed}
         touched |= {str(Path(p).absolute()) for p in paths or ()}
@@ -346,6 +364,7 @@ class Incremental:
             rendered=tuple(rendered),
             warnings=self.warnings,
             seconds=time.perf_counter() - start,
+            first_seconds=None if self._first_at is None else self._first_at - start,
         )
 
 

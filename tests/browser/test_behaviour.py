@@ -104,13 +104,12 @@ def test_responsive_images_have_sizes_and_no_layout_shift(sites, visit):
         current = photo.evaluate("img => img.currentSrc")
         assert current.endswith((".avif", ".webp")), current
         assert page.evaluate(CLS_JS) < 0.01
-    for width in (1280, 375):  # the search box and the theme toggle keep their room
+    for width in (1280, 375):  # search box, filters and theme toggle appear in their room
         page = visit(sites["default"].url("/publications/"), width=width).page
         page.wait_for_load_state("networkidle")
         assert page.locator(".pub-search input").is_visible()
-        # < 0.05: the filter form, inserted from a <template> by site.js, still moves the
-        # list down by its height (Core Web Vitals call < 0.1 good)
-        assert page.evaluate(CLS_JS) < 0.05
+        assert page.locator("form.pub-filter").count() == 1
+        assert page.evaluate(CLS_JS) < 0.01
     page = visit(sites["features"].url("/publications/")).page
     thumbs = page.locator(".pub-media img")
     assert thumbs.count() == 2

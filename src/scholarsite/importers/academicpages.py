@@ -216,7 +216,7 @@ def import_academicpages(root: Path, into: Path) -> ImportReport:
             ]
         )
     report = ImportReport("academicpages", shown, str(into))
-    draft = SiteDraft()
+    draft = SiteDraft(source_root=root)
     config = next((root / n for n in ("_config.yml", "_config.yaml") if (root / n).is_file()), None)
     cfg = read_config(config, draft, report) if config else {}
     if config is None:

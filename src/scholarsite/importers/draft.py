@@ -42,6 +42,8 @@ class SiteDraft:
     pages: dict[str, str] = field(default_factory=dict)
     #: Files to copy: path under static/ -> source file.
     static: dict[str, Path] = field(default_factory=dict)
+    #: The folder imported from: files to copy must lie inside it (no '..', no symlink out).
+    source_root: Path | None = None
 
     def add_item(self, section: str, item: DataItem) -> None:
         """Append an item to a data list."""

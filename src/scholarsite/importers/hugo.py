@@ -275,7 +275,7 @@ def import_hugo(root: Path, into: Path) -> ImportReport:
             ]
         )
     report = ImportReport("hugo", shown, str(into))
-    draft = SiteDraft()
+    draft = SiteDraft(source_root=root)
     owner = read_hugo_author(root, draft, report, shown)
     taken: set[str] = set()
     indexes = _bundles(root)

@@ -261,6 +261,7 @@ def import_jekyll(page: Path, into: Path, config: Path | None = None) -> ImportR
     config = config or _find_config(page)
     cfg = read_config(config, draft, report) if config else {}
     root = config.parent if config else page.parent
+    draft.source_root = root.parent if root.name.startswith("_") else root  # _pages/about.md
     pubs = report.guard(shown, lambda: read_page(page, draft, report, cfg, root)) or []
     finish(draft, pubs, report, shown)
     write_site(draft, into, report)

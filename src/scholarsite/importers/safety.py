@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..markdown import unsafe_urls
+from ..markdown import UNSAFE_CHARS, strip_unsafe_chars, unsafe_urls
 from ..model import SourceLocation
 from ..readers.publications import URL_FIELDS, parse_links
 from ..urls import is_safe_url
@@ -22,12 +22,17 @@ URL_KEYS = frozenset(
 
 
 def _clean_text(text: str, where: SourceLocation, report: ImportReport) -> str:
+    if UNSAFE_CHARS.search(text):
+        codes = sorted({f"U+{ord(c):04X}" for c in UNSAFE_CHARS.findall(text)})
+        report.doubt(where, "invisible control characters removed", ", ".join(codes))
+        text = strip_unsafe_chars(text)
     if "](" not in text and "<" not in text and ":" not in text:
         return text
     for url in unsafe_urls(text):
         report.doubt(where, "unsafe link removed (its text is kept)", url)
         esc = re.escape(url)
-        text = re.sub(rf"!?\[([^\]]*)\]\(\s*<?{esc}>?(?:\s+\"[^\"]*\")?\s*\)", r"\1", text)
+        label = r"((?:[^\[\]]|\[[^\[\]]*\])*)"  # one level of [brackets]: [[PDF]](url)
+        text = re.sub(rf"!?\[{label}\]\(\s*<?{esc}>?(?:\s+\"[^\"]*\")?\s*\)", r"\1", text)
         text = re.sub(rf"(href|src)\s*=\s*([\"']?){esc}\2", r'\1="#"', text)
         text = text.replace(f"<{url}>", "")
     return text
@@ -64,6 +69,9 @@ def clean_draft(draft: SiteDraft, report: ImportReport) -> None:
             item.fields = _clean(item.fields, "", item.source, report) or {}  # type: ignore[assignment]
     for i, entry in enumerate(draft.entries):
         draft.entries[i] = clean_entry(entry, report)
+    draft.about_body = _clean_text(draft.about_body, SourceLocation("content/about.md"), report)
+    for rel, text in draft.pages.items():
+        draft.pages[rel] = _clean_text(text, SourceLocation(f"content/{rel}"), report)
 
 
 def clean_entry(entry: BibEntry, report: ImportReport) -> BibEntry:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -210,12 +211,26 @@ def write_site(draft: SiteDraft, into: Path, report: ImportReport) -> None:
     _write(into, files, report)
     for rel, source in draft.static.items():
         target = into / "static" / rel
+        if not _within(target, into / "static") or (
+            draft.source_root is not None and not _within(source, draft.source_root)
+        ):
+            report.doubt(
+                SourceLocation(f"static/{rel}"),
+                "not copied: the file lies outside the imported site ('..' or a symlink)",
+                str(source),
+            )
+            continue
         if target.exists():
             report.unchanged.append(f"static/{rel}")
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         report.files.append(f"static/{rel}")
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Is the real path of `path` (symlinks followed) inside the real path of `folder`?"""
+    return os.path.realpath(path).startswith(os.path.realpath(folder) + os.sep)
 
 
 def make_folder(into: Path) -> None:

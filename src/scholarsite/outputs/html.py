@@ -440,9 +440,9 @@ class HtmlPages:
     def _canonical(self, lang: Lang, path: str) -> str:
         """The page's address; an untranslated copy points at the original."""
         cfg = self.site.config
-        if lang.code != cfg.language and path in self._content_urls(lang.code):
-            if not self._is_own(path, lang.code):
-                return Urls(cfg.base_url).absolute(path)
+        copy = lang.code != cfg.language and path in self._content_urls(lang.code)
+        if copy and not self._is_own(path, lang.code):
+            return Urls(cfg.base_url).absolute(path)
         return lang.urls.absolute(path)
 
     def _body(self, page: Page, lang: str = "") -> Markup:

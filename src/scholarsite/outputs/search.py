@@ -19,6 +19,7 @@ of the index in the previous output folder, that index is reused without running
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -128,12 +129,21 @@ def search_index(
             _failed(diags, (done.stderr or done.stdout).strip()[-500:])
             return []
         out = [
-            Output(f"{BUNDLE_DIR}/{p.relative_to(bundle).as_posix()}", p.read_bytes())
+            Output(f"{BUNDLE_DIR}/{p.relative_to(bundle).as_posix()}", _stable(p))
             for p in sorted(bundle.rglob("*"))
             if p.is_file() and not p.name.startswith(_UNUSED)
         ]
     out.append(Output.text(f"{BUNDLE_DIR}/{STAMP_FILE}", stamp + "\n"))
     return out
+
+
+def _stable(path: Path) -> bytes:
+    """A bundle file's bytes; pagefind-entry.json with its keys sorted (pagefind lists the
+    languages in hash-map order, which differs from run to run)."""
+    data = path.read_bytes()
+    if path.name == "pagefind-entry.json":
+        return json.dumps(json.loads(data), sort_keys=True, separators=(",", ":")).encode()
+    return data
 
 
 def _failed(diags: Diagnostics, detail: str) -> None:

@@ -226,9 +226,14 @@ def report(changes: list[Change], outcome: Outcome) -> None:
     if not outcome.inputs and not outcome.changed:
         return
     pages = len(outcome.changed)
+    shown = ""
+    if outcome.first_seconds is not None:
+        shown = (
+            f"; the open page{'s' if pages != 1 else ''} in {outcome.first_seconds * 1000:.0f} ms"
+        )
     click.echo(
         f"{stamp} {what}: {pages} file{'s' if pages != 1 else ''} changed "
-        f"({len(outcome.rendered)} rendered) in {outcome.seconds * 1000:.0f} ms"
+        f"({len(outcome.rendered)} rendered) in {outcome.seconds * 1000:.0f} ms{shown}"
     )
     for d in outcome.warnings:
         if d.location.path in {c.path for c in changes}:
