@@ -166,7 +166,7 @@ def test_serve_starts_even_when_the_site_has_errors(make_site, bad):
         run.wait_for("site.yaml:")
         run.wait_for(f"on http://127.0.0.1:{port}/")
         body = fetch(port, "/")
-        assert b"The site has errors" in body and b"/__scholarsite/reload.js" in body
+        assert b"The site has errors" in body and b"data-scholarsite-version" in body
         (root / "site.yaml").write_text("title: Fixed\n")
         run.wait_for("site.yaml (site settings)")
         assert b"Fixed" in fetch(port, "/")

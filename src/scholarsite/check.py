@@ -436,6 +436,7 @@ def _link_findings(
     root: Path, site: Site, outputs: list[Output], report: CheckReport, diags: Diagnostics
 ) -> None:
     resolver = _Resolver(site, outputs)
+    earlier = list(diags.items)  # the build's own: a missing image is reported there
     scans: dict[str, _PageScan] = {}
     for out in outputs:
         if out.path.endswith(".html") and out.data is not None:
@@ -487,7 +488,7 @@ def _link_findings(
             ]
             for owner in owners:  # every place the link is written
                 key = (owner.location.path, owner.location.line, owner.url)
-                if key not in done and not _named(diags, owner.location.path, target):
+                if key not in done and not _named(earlier, owner.location.path, target):
                     done.add(key)
                     diags.warning(owner.location, f"broken link {owner.url!r}: {why}")
             if not owners and target not in reported_outside:
@@ -501,15 +502,15 @@ def _link_findings(
             continue
         target = resolver.target(src.url, "index.html", static=True)
         why = problem(target, "index.html")
-        if why and not _named(diags, src.location.path, target):
+        if why and not _named(earlier, src.location.path, target):
             done.add(key)
             diags.warning(src.location, f"broken link {src.url!r}: {why}")
 
 
-def _named(diags: Diagnostics, path: str, target: str | None) -> bool:
-    """Did a diagnostic of file `path` already name the file `target` points to?"""
+def _named(earlier: list[Diagnostic], path: str, target: str | None) -> bool:
+    """Did a build diagnostic of file `path` already name the file `target` points to?"""
     name = (target or "").partition("#")[0]
-    return bool(name) and any(d.location.path == path and name in d.message for d in diags.items)
+    return bool(name) and any(d.location.path == path and name in d.message for d in earlier)
 
 
 # -- the check -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Live reload: the script the preview adds to each HTML page, and the events it follows.
 
-Only the preview server adds the script, to each response: built files never contain it.
+Only the preview server adds the script (inline, marked `data-scholarsite-version`), to
+each response: built files never contain it.
 The page learns the site's version when it is served; the event stream (Server-Sent
 Events) then tells it which pages changed since, and the current errors. The page reloads
 when it changed itself (or a stylesheet, script or image did), and shows the errors in an
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 
 PREFIX = "/__scholarsite/"
 EVENTS_PATH = PREFIX + "events"
-SCRIPT_PATH = PREFIX + "reload.js"
 KEEPALIVE_SECONDS = 10.0
 HISTORY = 200  # versions whose changed pages are remembered
 
@@ -25,8 +25,8 @@ _BODY_END = re.compile(rb"</body\s*>", re.I)
 
 CLIENT_JS = r"""(function () {
   "use strict";
-  var me = document.currentScript;
-  var version = Number(me && me.dataset.version) || 0;
+  var me = document.querySelector("script[data-scholarsite-version]");
+  var version = Number(me && me.dataset.scholarsiteVersion) || 0;
   var ID = "scholarsite-error-overlay";
   function here() { return location.pathname.replace(/index\.html$/, ""); }
   function showErrors(messages) {
@@ -89,11 +89,14 @@ CLIENT_JS = r"""(function () {
   window.addEventListener("pagehide", function () { source.close(); });
 })();
 """.replace("__EVENTS__", EVENTS_PATH)
+_TAG_HEAD = b'<script type="module" data-scholarsite-version="'
+_TAG_TAIL = b'">' + CLIENT_JS.replace("</", "<\\/").encode() + b"</script>"
 
 
 def inject(html: bytes, version: int) -> bytes:
-    """An HTML page with the reload script added before `</body>` (or at the end)."""
-    tag = f'<script src="{SCRIPT_PATH}" data-version="{int(version)}"></script>'.encode()
+    """An HTML page with the reload script added before `</body>` (or at the end): inline,
+    as a module, so it neither blocks the page's parsing nor costs a request."""
+    tag = _TAG_HEAD + str(int(version)).encode() + _TAG_TAIL
     ends = list(_BODY_END.finditer(html))
     if not ends:
         return html + tag

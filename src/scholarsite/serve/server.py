@@ -28,7 +28,7 @@ from ..cache import Cache
 from ..errors import Diagnostic, UserError
 from ..incremental import Incremental, Outcome
 from ..model import SourceLocation
-from .reload import CLIENT_JS, EVENTS_PATH, KEEPALIVE_SECONDS, SCRIPT_PATH, Broadcaster, inject
+from .reload import EVENTS_PATH, KEEPALIVE_SECONDS, Broadcaster, inject
 from .watch import Change, Watcher
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -106,7 +106,8 @@ class Preview:
         (until each reloaded page opens its event stream again, at most RELOAD_WAIT)."""
         errors = [str(d) for d in self.engine.errors]
         with self._viewers_lock:
-            target = self._connects + sum(self._viewers.get(p, 0) for p in changed)
+            # one reload per page shown (a closed stream is only noticed on its next write)
+            target = self._connects + sum(1 for p in changed if self._viewers.get(p, 0) > 0)
         self.broadcaster.publish(self.engine.version, [self.url_of(p) for p in changed], errors)
         with self._viewers_lock:
             self._viewers_lock.wait_for(lambda: self._connects >= target, RELOAD_WAIT)
@@ -246,6 +247,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     server_version = "scholarsite"
     protocol_version = "HTTP/1.1"
     timeout = 60
+    disable_nagle_algorithm = True  # else a body's last segment can wait 40 ms for an ACK
     server: PreviewServer
 
     def do_GET(self) -> None:
@@ -260,10 +262,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         if path == EVENTS_PATH and send_body:
             self._events()
             return
-        if path == SCRIPT_PATH:
-            answer = Response(200, CLIENT_JS.encode(), "text/javascript; charset=utf-8")
-        else:
-            answer = preview.respond(self.path)
+        answer = preview.respond(self.path)
         body = answer.body
         if answer.content_type.startswith("text/html"):
             body = inject(body, preview.broadcaster.version)
