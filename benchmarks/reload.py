@@ -43,6 +43,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: Each page load tells Python its title as soon as the document is parsed.
+SEEN_JS = """addEventListener("DOMContentLoaded", () => {
+  const h = document.querySelector("h1");
+  window.__benchSeen(h ? h.textContent : "");
+});"""
 #: When the page (already showing the new title) was first painted, in epoch ms.
 PAINTED_JS = """async () => {
   for (let i = 0; i < 200; i++) {
@@ -142,20 +147,24 @@ def reload_times(outdir: Path, rounds: int) -> tuple[list[float], list[float], l
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page()
+            seen: list[tuple[float, str]] = []  # (when Python heard of it, the page's title)
+            page.expose_function(
+                "__benchSeen", lambda text: seen.append((time.perf_counter(), text))
+            )
+            page.add_init_script(SEEN_JS)
             page.goto(f"http://127.0.0.1:{port}/publications/{key}/", wait_until="load")
             for n in range(rounds + 2):  # the first two rounds warm up
                 want = retitle(site, key, n)  # a title never seen before: nothing cached
                 saved_at = time.time()  # the page's clock (performance.timeOrigin) is this one
                 start = time.perf_counter()
                 (site / "publications.bib").write_text(want[1], encoding="utf-8")
-                page.wait_for_function(
-                    "t => { const h = document.querySelector('h1');"
-                    " return h !== null && h.textContent.endsWith(t); }",
-                    arg=f"(edit {n})",
-                    polling=2,
-                    timeout=20_000,
-                )
-                saves.append(time.perf_counter() - start)
+                suffix = f"(edit {n})"
+                deadline = start + 20
+                while not any(text.endswith(suffix) for _, text in seen):
+                    if time.perf_counter() > deadline:
+                        raise RuntimeError(f"the page never showed {suffix}")
+                    page.wait_for_timeout(1)  # lets Playwright deliver the page's calls
+                saves.append(next(t for t, text in seen if text.endswith(suffix)) - start)
                 painted.append(page.evaluate(PAINTED_JS) / 1000 - saved_at)
                 line = server.wait_for(SERVER_LINE)
                 rebuilds.append(float(line.group(2) or line.group(1)))
@@ -212,10 +221,11 @@ def main(argv: list[str] | None = None) -> int:
 
     saves, painted, rebuilds = reload_times(outdir, args.rounds)
     print(f"save -> reloaded page painted (page's own paint timing): {describe(painted)}")
-    print(f"save -> new title seen by Playwright (adds its polling): {describe(saves)}")
+    print(f"save -> new title reported to the benchmark (+ a CDP hop): {describe(saves)}")
     print(f"  server: edited page served after (its log): {describe([r / 1000 for r in rebuilds])}")
-    verdict = "meets" if statistics.median(painted) < 0.150 else "MISSES"
-    print(f"  painted: {verdict} the target (median < 150 ms)")
+    worst = max(statistics.median(painted), statistics.median(saves))
+    verdict = "meets" if worst < 0.150 else "MISSES"
+    print(f"  {verdict} the target (both medians < 150 ms)")
 
     for extra, label in (
         ((), "pagefind search index included"),

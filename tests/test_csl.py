@@ -186,7 +186,7 @@ def test_build_uses_the_style_and_persists_references(make_site, tmp_path):
     )
     build(root, tmp_path / "out", search=False)
     html = (tmp_path / "out" / "publications" / "index.html").read_text("utf-8")
-    assert 'class="pub pub-csl"' in html
+    assert '<li class="pub" id="names2020" data-style="csl"' in html
     assert f"{OWNER}R. Xu Jr.</strong>{CORRESPONDING}" in html
     assert "“Particles, Suffixes and Corporate Authors,” <i>Journal of Names</i>" in html
     landing = (tmp_path / "out" / "publications" / "names2020" / "index.html").read_text()

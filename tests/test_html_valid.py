@@ -114,7 +114,7 @@ def test_every_page_of_the_example_is_valid_html(checked, variant):
              "news/naacl-2022/index.html", "zh/index.html"}  # fmt: skip
     assert kinds <= {p.relative_to(out).as_posix() for p in built}
     if VARIANTS[variant]:
-        assert "pub-csl" in (out / "publications" / "index.html").read_text("utf-8")
+        assert 'data-style="csl"' in (out / "publications" / "index.html").read_text("utf-8")
     assert errors == [], "\n".join(
         f"{m.get('url', '')}:{m.get('lastLine', '?')}: {m['message']}" for m in errors
     )

@@ -383,3 +383,46 @@ def test_a_site_theme_edit_is_seen(site):
     outcome = engine.rebuild([css])
     assert outcome.changed == ("assets/style.css",)
     assert_same(engine_outputs(engine), clean_render(site.root))
+
+
+def test_the_pages_shown_come_first_then_the_rest(site):
+    engine = Incremental(site.root, drafts=False)
+    engine.rebuild()
+    landing = "publications/alpha2020/index.html"
+    seen: list[tuple[tuple[str, ...], bytes, bytes]] = []
+
+    def first_ready(changed: tuple[str, ...]) -> None:
+        seen.append((changed, engine.outputs[landing].data, engine.outputs["cv/index.html"].data))
+
+    before_cv = engine.outputs["cv/index.html"].data
+    site.apply(("pub", 0, 1, 2))
+    outcome = engine.rebuild(site.write(), first={landing}, on_first=first_ready)
+    assert outcome.ok and outcome.rendered[0] == landing
+    [(changed, page, cv)] = seen
+    assert changed == (landing,)
+    assert TITLES[2].split()[0].encode() in page  # the new title is served already...
+    assert cv == before_cv  # ...while the CV still renders
+    assert engine.outputs["cv/index.html"].data != before_cv
+    assert_same(engine_outputs(engine), clean_render(site.root))
+
+
+def test_a_later_error_takes_back_the_pages_shown_first(site):
+    engine = Incremental(site.root, drafts=False)
+    engine.rebuild()
+    before = engine_outputs(engine)
+    landing = "publications/alpha2020/index.html"
+    site.apply(("pub", 0, 1, 2))
+    touched = site.write()
+    (site.root / "templates").mkdir()
+    broken = site.root / "templates" / "cv.html"
+    broken.write_text('{% extends "base.html" %}{% block main %}{{ nope( }}{% endblock %}\n')
+    shown: list[bytes] = []
+    outcome = engine.rebuild(
+        [*touched, broken],
+        first={landing},
+        on_first=lambda changed: shown.append(engine.outputs[landing].data),
+    )
+    assert not outcome.ok and "cv.html" in str(outcome.errors[0])
+    assert shown and shown[0] != before[landing]  # it was shown early...
+    assert landing in outcome.changed  # ...and is taken back: the last good site again
+    assert engine_outputs(engine) == before

@@ -88,12 +88,20 @@ def config_bytes(root: Path) -> bytes:
 
 
 def plan_site(
-    site: TrackedSite, theme: Theme, diags: Diagnostics, *, env: Any = None, store: Any = None
+    site: TrackedSite,
+    theme: Theme,
+    diags: Diagnostics,
+    *,
+    env: Any = None,
+    store: Any = None,
+    pdf: bool = True,
+    cite: bool = True,
 ) -> list[Job]:
     """Every render job of the site, in output order. Register new kinds of output here.
 
     `env` is a Jinja2 environment to reuse (`serve` keeps one between edits); `store` keeps
-    formatted references between builds (the build's `Cache`).
+    formatted references between builds (the build's `Cache`). `pdf` and `cite` off leave
+    out cv.pdf and the cite exports (the pages still link them).
     """
     from .outputs.cite import CiteFiles
     from .outputs.cv import CvFiles
@@ -105,9 +113,11 @@ def plan_site(
     images = plan_images(site.site, diags)
     jobs = list(HtmlPages(site, theme, diags, images, env=env, store=store).jobs())
     pages = [job.key for job in jobs]
-    jobs += CiteFiles(site).jobs()  # cite.bib|ris|json, publications.bib
+    if cite:
+        jobs += CiteFiles(site).jobs()  # cite.bib|ris|json, publications.bib
     jobs += FeedFiles(site, diags, pages).jobs()  # atom.xml, sitemap.xml, robots.txt
-    jobs += CvFiles(site, theme, diags).jobs()  # cv.pdf
+    if pdf:
+        jobs += CvFiles(site, theme, diags).jobs()  # cv.pdf
     jobs += RedirectFiles(site, diags).jobs()  # old permalinks -> new URLs
     jobs.append(Job("images", images.outputs, volatile=True))
     jobs.append(Job("static", lambda: _static_outputs(site, theme), volatile=True))
@@ -115,13 +125,13 @@ def plan_site(
 
 
 def render_site(
-    site: Site, theme: Theme, *, store: Cache | None = None
+    site: Site, theme: Theme, *, store: Cache | None = None, pdf: bool = True, cite: bool = True
 ) -> tuple[list[Output], list[Diagnostic]]:
     """Render every output of the site in memory; raises UserError on template errors.
 
     `store` keeps costly results (CSL-formatted references) between builds."""
     diags = Diagnostics()
-    jobs = plan_site(TrackedSite(site), theme, diags, store=store)
+    jobs = plan_site(TrackedSite(site), theme, diags, store=store, pdf=pdf, cite=cite)
     outputs = [out for job in jobs for out in job()]
     diags.raise_if_errors()
     return outputs, diags.warnings
@@ -178,12 +188,15 @@ def build(
     force: bool = False,
     clean: bool = False,
     search: bool = True,
+    pdf: bool = True,
+    cite: bool = True,
 ) -> BuildReport:
     """Build the site folder into `out_dir` (default SITE_DIR/_site), atomically.
 
     Any error stops the build before anything is written; the previous output stays.
     The cache (SITE_DIR/.scholarsite-cache) is used unless `clean`, and rewritten.
-    `search` adds the pagefind index (seconds on big sites: `serve` leaves it out).
+    `search` adds the pagefind index (seconds on big sites: `serve` leaves it out); `pdf`
+    and `cite` off leave out cv.pdf and the cite exports.
     """
     root = Path(site_dir)
     if not root.is_dir():
@@ -201,7 +214,8 @@ def build(
     report = BuildReport(out)
     clock = _Clock(report)
     cache = Cache.for_site(root, out, clean=clean)
-    stamp = input_stamp(root, drafts=drafts, extra={"search": str(search)})
+    options = {"search": str(search), "pdf": str(pdf), "cite": str(cite)}
+    stamp = input_stamp(root, drafts=drafts, extra=options)
     fresh = None if clean else cache.fresh_output(out, stamp)
     clock.lap("check")
     if fresh is not None:
@@ -210,7 +224,7 @@ def build(
         return report
     site, theme, warnings = load_site(root, drafts=drafts, cache=cache)
     clock.lap("read")
-    outputs, render_warnings = render_site(site, theme, store=cache)
+    outputs, render_warnings = render_site(site, theme, store=cache, pdf=pdf, cite=cite)
     clock.lap("render")
     if search:
         bundle, search_warnings = index_site(outputs, out)

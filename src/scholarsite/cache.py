@@ -4,6 +4,8 @@ The folder sits beside the site folder's `_site/`, never inside an output folder
 is a hash of file *contents* (never a modification time), salted with the hash of
 `site.yaml` and the tool's fingerprint (its version, Python's, and the hash of its own code
 and built-in themes), so an edit, an upgrade or another site can never hit a stale entry.
+An output folder's manifest, which only says whether the folder is untouched since the
+last build, compares each file's inode, size and modification time, as git does.
 
 Values are plain data: records are encoded to JSON (tuples as arrays, other containers and
 dataclasses as tagged objects, only classes registered here) and every file carries the hash
@@ -19,6 +21,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -92,6 +95,13 @@ class CacheFormatError(ValueError):
 
 def encode(value: object) -> object:
     """A record as plain JSON data; raises TypeError for what cannot be stored."""
+    fast = _FAST.get(type(value))
+    if fast is not None:  # the common exact types, without the checks below
+        return fast(value)
+    return _encode(value)
+
+
+def _encode(value: object) -> object:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, tuple):
@@ -106,8 +116,36 @@ def encode(value: object) -> object:
         return {"F": sorted((encode(v) for v in value), key=repr)}
     cls = type(value)
     if dataclasses.is_dataclass(value) and _CLASSES.get(cls.__name__) is cls:
-        return {"C": cls.__name__, "v": [encode(getattr(value, f.name)) for f in _fields(cls)]}
+        _FAST[cls] = _record_encoder(cls)
+        return _FAST[cls](value)
     raise TypeError(f"cannot cache a {cls.__name__}")
+
+
+def _plain(value: object) -> object:
+    return value
+
+
+def _record_encoder(cls: type):
+    """`encode` for one registered dataclass: {"C": name, "v": [field values]}."""
+    name, names = cls.__name__, tuple(f.name for f in _fields(cls))
+
+    def encode_record(value: object) -> object:
+        return {"C": name, "v": [encode(getattr(value, n)) for n in names]}
+
+    return encode_record
+
+
+_FAST: dict[type, object] = {
+    str: _plain,
+    int: _plain,
+    float: _plain,
+    bool: _plain,
+    type(None): _plain,
+    tuple: lambda value: [encode(v) for v in value],
+    list: lambda value: {"L": [encode(v) for v in value]},
+    dict: lambda value: {"D": [[encode(k), encode(v)] for k, v in value.items()]},
+    MappingProxyType: lambda value: {"M": [[encode(k), encode(v)] for k, v in value.items()]},
+}
 
 
 def decode(data: object) -> object:
@@ -201,11 +239,18 @@ class Cache:
         self._stored: dict[str, object] = {}  # key -> plain data, as read from disk
         self._values: dict[str, object] = {}  # key -> decoded record
         self._used: set[str] = set()
-        if folder is not None and load:
-            data = _read_json(folder / RECORDS_FILE)
-            entries = data.get("entries") if data else None
-            if isinstance(entries, dict):
-                self._stored = entries
+        # read when a record is first asked for: a build with nothing to do never needs it
+        self._unread = folder is not None and load
+
+    def _load(self) -> None:
+        self._unread = False
+        data = _read_json(self.folder / RECORDS_FILE) if self.folder is not None else None
+        entries = data.get("entries") if data else None
+        if isinstance(entries, dict):
+            for key in self._values:  # put since this cache was made: the newer value
+                entries.pop(key, None)
+            entries.update(self._stored)
+            self._stored = entries
 
     @classmethod
     def for_site(cls, root: Path, out: Path | None = None, *, clean: bool = False) -> Cache:
@@ -234,6 +279,8 @@ class Cache:
         if key in self._values:
             self._used.add(key)
             return self._values[key]
+        if self._unread:
+            self._load()
         plain = self._stored.get(key)
         if plain is None:
             return None
@@ -274,7 +321,7 @@ class Cache:
 
     def fresh_output(self, out: Path, stamp: str) -> tuple[int, list[Diagnostic]] | None:
         """(file count, warnings) of the last build when `out` holds exactly what a build
-        of inputs `stamp` wrote there (checked by content); None when a build is needed."""
+        of inputs `stamp` wrote there (see `output_signatures`); None when a build is needed."""
         path = self._manifest_path(out)
         data = _read_json(path) if path is not None else None
         if not data or data.get("stamp") != stamp:
@@ -282,7 +329,7 @@ class Cache:
         files, count = data.get("files"), data.get("count")
         if not isinstance(files, dict) or not isinstance(count, int):
             return None
-        if output_digests(out) != files:
+        if not _same_files(out, files):
             return None
         try:
             warnings = decode(data.get("warnings", []))
@@ -295,36 +342,88 @@ class Cache:
     def record_output(
         self, out: Path, stamp: str, count: int, warnings: Iterable[Diagnostic]
     ) -> None:
-        """Remember what this build wrote into `out` (by content) for the next one."""
+        """Remember what this build wrote into `out` for the next one."""
         path = self._manifest_path(out)
         if path is None:
             return
         data = {
             "stamp": stamp,
             "count": count,
-            "files": output_digests(out),
+            "files": output_signatures(out),
             "warnings": encode(tuple(warnings)),
         }
         _write_json(path, data)
 
 
-def output_digests(out: Path) -> dict[str, str] | None:
-    """path -> content hash of every file under `out` (None when it is not a folder)."""
-    found: dict[str, str] = {}
+#: Files modified this close (ns) to the moment a manifest is made also get a content hash:
+#: a second change within one tick of the file system's clock would keep the same times.
+RACY_NS = 200_000_000
+
+
+def output_signatures(out: Path) -> dict[str, list] | None:
+    """path -> [inode, size, modification time (ns), content hash or ""] of every file
+    under `out` (None when it is not a folder).
+
+    The git way: a file rewritten or replaced gets another size, modification time or
+    inode, so comparing them finds every change without reading 100 MB of pages; files
+    written just before (see RACY_NS) are compared by content as well.
+    """
+    now = time.time_ns()
+    found = _stat_tree(out)
+    if found is None:
+        return None
+    signatures = {}
+    for rel, (ino, size, mtime) in found.items():
+        racy = mtime >= now - RACY_NS
+        dig = _file_digest(os.path.join(out, rel)) if racy else ""
+        if dig is None:
+            return None
+        signatures[rel] = [ino, size, mtime, dig]
+    return signatures
+
+
+def _same_files(out: Path, recorded: dict) -> bool:
+    """Does `out` hold exactly the files of `recorded` (from `output_signatures`)?"""
+    found = _stat_tree(out)
+    if found is None or found.keys() != recorded.keys():
+        return False
+    for rel, (ino, size, mtime) in found.items():
+        sig = recorded[rel]
+        if not isinstance(sig, list) or len(sig) != 4 or sig[:3] != [ino, size, mtime]:
+            return False
+        if sig[3] and _file_digest(os.path.join(out, rel)) != sig[3]:
+            return False
+    return True
+
+
+def _stat_tree(out: Path) -> dict[str, tuple[int, int, int]] | None:
+    """path -> (inode, size, mtime ns) of every file under `out`, or None."""
     base = str(out)
     if not os.path.isdir(base) or os.path.islink(base):
         return None
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames.sort()
-        for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, base).replace(os.sep, "/")
-            try:
-                with open(full, "rb") as fh:
-                    found[rel] = digest(fh.read())
-            except OSError:
-                return None
+    found: dict[str, tuple[int, int, int]] = {}
+    todo = [("", base)]
+    try:
+        while todo:
+            prefix, folder = todo.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append((prefix + entry.name + "/", entry.path))
+                    else:
+                        st = entry.stat(follow_symlinks=False)
+                        found[prefix + entry.name] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:
+        return None
     return found
+
+
+def _file_digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return digest(fh.read())
+    except OSError:
+        return None
 
 
 def input_stamp(root: Path, *, drafts: bool, extra: Mapping[str, str] | None = None) -> str:

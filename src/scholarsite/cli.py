@@ -97,6 +97,14 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     default=True,
     help="Build the site search index with pagefind (default: yes; seconds on big sites).",
 )
+@click.option(
+    "--pdf/--no-pdf", default=True, help="Typeset cv.pdf (default: yes; seconds on big sites)."
+)
+@click.option(
+    "--cite/--no-cite",
+    default=True,
+    help="Write each paper's cite.bib/.ris/.json and publications.bib (default: yes).",
+)
 def build(
     site_dir: Path,
     out: Path | None,
@@ -105,13 +113,16 @@ def build(
     timings: bool,
     clean: bool,
     search: bool,
+    pdf: bool,
+    cite: bool,
 ) -> None:
     """Build SITE_DIR into a static website (reusing what the last build parsed)."""
     from .build import build as run_build
     from .errors import UserError
 
+    options = {"search": search, "pdf": pdf, "cite": cite}
     try:
-        report = run_build(site_dir, out, drafts=drafts, force=force, clean=clean, search=search)
+        report = run_build(site_dir, out, drafts=drafts, force=force, clean=clean, **options)
     except UserError as exc:
         _fail(exc)
         return

@@ -92,6 +92,7 @@ class Incremental:
         self._owner_marks: dict[int, tuple] = {}  # valid while site.yaml is unchanged
         self._theme: Theme | None = None
         self._theme_diags: tuple[Diagnostic, ...] = ()
+        self._first_at: float | None = None  # when the pages shown first were served
 
     @property
     def site(self) -> Site | None:
@@ -118,7 +119,7 @@ class Incremental:
         with those that changed, while the rest (a CV PDF, feeds...) renders.
         """
         start = time.perf_counter()
-        self._first_at: float | None = None
+        self._first_at = None
         sources = discover(self.root)
         changed = self._read_changes(sources, paths)
         good = self._good
