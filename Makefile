@@ -12,13 +12,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+# Test-only Node tools (the Nu HTML checker), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML validation tests will be skipped"; fi
+
 install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/scholarsite build examples/about-me
 	$(BIN)/scholarsite serve examples/about-me --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
