@@ -142,7 +142,14 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-register(BibItem, FileResult)
+@dataclass(frozen=True, slots=True)
+class BibRef:
+    """An entry of a cached bibliography: each entry is stored once, under its own key."""
+
+    key: str
+
+
+register(BibItem, BibRef, FileResult)
 
 
 class RecordCache(Protocol):
@@ -169,27 +176,42 @@ def read_source(
     data = (root / src.rel).read_bytes()
     key = cache.key("file", src.kind, src.rel, digest(data)) if cache is not None else ""
     if cache is not None:
-        hit = cache.get(key)
-        if isinstance(hit, FileResult):
+        hit = _resolved(cache.get(key), cache)
+        if hit is not None:
             return hit
     diags = Diagnostics()
     text = decode_text(data, src.rel, diags)
     records: tuple = ()
+    refs: tuple[BibRef, ...] = ()
     if text is not None and src.kind == "data":
         name = src.rel.split("/")[-1].rsplit(".", 1)[0]
         records = read_section(name, text, src.rel, diags)
     elif text is not None and src.kind == "bib":
         entries, problems = parse_bibtex(text, src.rel)
         diags.extend(problems)
-        records = tuple(_bib_item(src.rel, raw, cache) for raw in entries)
+        keyed = [_bib_item(src.rel, raw, cache) for raw in entries]
+        records = tuple(item for _, item in keyed)
+        refs = tuple(BibRef(k) for k, _ in keyed)
     elif text is not None and src.kind == "page":
         rel = src.rel.split("/", 1)[1]
         page = read_page(text, src.rel, rel, diags, config.languages)
         records = (page,) if page is not None else ()
     result = FileResult(src.rel, src.kind, records, tuple(diags.items))
     if cache is not None:
-        cache.put(key, result)
+        cache.put(key, FileResult(src.rel, src.kind, refs, result.diagnostics) if refs else result)
     return result
+
+
+def _resolved(hit: object, cache: RecordCache) -> FileResult | None:
+    """A cached FileResult, its BibRefs replaced by the entries (None if one is missing)."""
+    if not isinstance(hit, FileResult):
+        return None
+    if not any(isinstance(r, BibRef) for r in hit.records):
+        return hit
+    items = tuple(cache.get(r.key) if isinstance(r, BibRef) else r for r in hit.records)
+    if not all(isinstance(item, BibItem) for item in items):
+        return None
+    return FileResult(hit.rel, hit.kind, items, hit.diagnostics)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -197,9 +219,9 @@ def _inside(path: Path, root: Path) -> bool:
     return os.path.realpath(path).startswith(os.path.realpath(root) + os.sep)
 
 
-def _bib_item(rel: str, raw: RawEntry, cache: RecordCache | None) -> BibItem:
-    """One entry, converted (or taken from `cache`: the key covers the text as written, its
-    position and its fields with macros expanded)."""
+def _bib_item(rel: str, raw: RawEntry, cache: RecordCache | None) -> tuple[str, BibItem]:
+    """One entry and its cache key, converted (or taken from `cache`: the key covers the
+    text as written, its position and its fields with macros expanded)."""
     key = ""
     if cache is not None:
         fields = "\x00".join(f"{k}\x01{v}" for k, v in raw.fields.items())
@@ -207,12 +229,12 @@ def _bib_item(rel: str, raw: RawEntry, cache: RecordCache | None) -> BibItem:
         key = cache.key("bibentry", rel, where, raw.raw, fields)
         hit = cache.get(key)
         if isinstance(hit, BibItem):
-            return hit
+            return key, hit
     diags = Diagnostics()
     item = BibItem(raw.key, raw.location, to_publication(raw, diags), tuple(diags.items))
     if cache is not None:
         cache.put(key, item)
-    return item
+    return key, item
 
 
 def assemble(config: Config, results: Iterable[FileResult], diags: Diagnostics) -> Parsed:
