@@ -23,7 +23,7 @@ from .deps import Job, TrackedSite
 from .errors import Diagnostic, Diagnostics, UserError
 from .model import Site, SourceLocation
 from .outputs.output import Output
-from .source import discover
+from .source import discover, site_folder
 from .write import check_not_site, clean_stale, write_tree
 
 if TYPE_CHECKING:
@@ -198,17 +198,7 @@ def build(
     `search` adds the pagefind index (seconds on big sites: `serve` leaves it out); `pdf`
     and `cite` off leave out cv.pdf and the cite exports.
     """
-    root = Path(site_dir)
-    if not root.is_dir():
-        raise UserError(
-            [
-                Diagnostic(
-                    SourceLocation(str(root)),
-                    "site folder not found",
-                    "pass the folder that holds site.yaml",
-                )
-            ]
-        )
+    root = site_folder(site_dir)
     out = Path(out_dir) if out_dir is not None else root / "_site"
     check_not_site(out, root)
     report = BuildReport(out)

@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import Diagnostic, UserError
+from .model import SourceLocation
+
 #: Kinds of input, as the dev server classifies changes.
 KINDS = ("config", "data", "bib", "page", "template", "static")
 
@@ -61,3 +64,14 @@ def discover(root: Path) -> list[SourceFile]:
             found.append(SourceFile(rel, classify(rel) or "config"))
     found.sort(key=lambda f: f.rel)
     return found
+
+
+def site_folder(path: Path | str) -> Path:
+    """`path` as a Path when it is a folder; a UserError with a hint when it is not."""
+    root = Path(path)
+    if not root.is_dir():
+        where = SourceLocation(str(root))
+        raise UserError(
+            [Diagnostic(where, "site folder not found", "pass the folder that holds site.yaml")]
+        )
+    return root

@@ -29,6 +29,7 @@ from ..errors import Diagnostics
 from ..i18n import strings
 from ..markdown import inline_text
 from ..model import ROLE_SYMBOLS, Publication, Site, SourceLocation
+from ..readers.config import DEFAULT_SECTIONS
 from ..theme import Theme
 from ..urls import is_safe_url
 from ..views import Lang, Urls, date_range, email_view, role_legend
@@ -47,16 +48,7 @@ __all__ = [
 ]
 
 #: Sections a CV shows, when the site has them.
-CV_SECTIONS = (
-    "education",
-    "experience",
-    "publications",
-    "awards",
-    "teaching",
-    "talks",
-    "service",
-    "projects",
-)
+CV_SECTIONS = tuple(s for s in DEFAULT_SECTIONS if s not in ("news", "contact"))
 BASE_FONT = "Libertinus Serif"  # embedded in typst, like New Computer Modern
 CJK_FONT_DIRS = (
     "/usr/share/fonts/opentype/noto",  # Debian/Ubuntu fonts-noto-cjk

@@ -28,6 +28,7 @@ from ..cache import Cache
 from ..errors import Diagnostic, UserError
 from ..incremental import Incremental, Outcome
 from ..model import SourceLocation
+from ..source import site_folder
 from .reload import EVENTS_PATH, KEEPALIVE_SECONDS, Broadcaster, inject
 from .watch import Change, Watcher
 
@@ -359,17 +360,7 @@ def run_server(
     open_browser: bool = False,
 ) -> None:
     """Build `site_dir` in memory, serve it and rebuild on every edit, until Ctrl-C."""
-    root = Path(site_dir)
-    if not root.is_dir():
-        raise UserError(
-            [
-                Diagnostic(
-                    SourceLocation(str(root)),
-                    "site folder not found",
-                    "pass the folder that holds site.yaml",
-                )
-            ]
-        )
+    root = site_folder(site_dir)
     if host not in LOCAL_HOSTS:
         click.secho(
             f"warning: serving on {host}: other machines on the network can see this preview.",
