@@ -153,9 +153,10 @@ def test_example_feed(tmp_path):
     assert [e.findtext(A + "updated")[:10] for e in entries] == [
         "2022-07-10", "2021-12-01", "2021-03-01", "2020-09-01",
     ]  # fmt: skip
-    # base_url "/" has no host: ids are stable URNs, links root-relative.
-    assert all(e.findtext(A + "id").startswith("urn:uuid:") for e in entries)
-    assert entries[0].find(A + "link").get("href") == "/news/naacl-2022/"
+    # base_url has a host: ids and links are the absolute URLs of the posts.
+    post = "https://runxinxu.github.io/news/naacl-2022/"
+    assert entries[0].findtext(A + "id") == post
+    assert entries[0].find(A + "link").get("href") == post
 
 
 def test_no_news_no_feed(build_site):

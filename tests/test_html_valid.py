@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -60,7 +61,7 @@ def _example_copy(dest: Path, **settings: str) -> Path:
     yaml = (dest / "site.yaml").read_text("utf-8")
     for key, value in settings.items():
         if key == "base_url":
-            yaml = yaml.replace("\nbase_url: /\n", f"\nbase_url: {value}\n")
+            yaml = re.sub(r"(?m)^base_url:.*$", f"base_url: {value}", yaml)
         else:
             yaml += f"\n{key}: {value}\n"
     (dest / "site.yaml").write_text(yaml, "utf-8")

@@ -4,6 +4,7 @@ HTML parser (not regexes), on the example site and on inline sites."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -70,10 +71,10 @@ def example(tmp_path_factory):
     """The example published at a sub-path (base_url with a host), built once."""
     src = tmp_path_factory.mktemp("ex") / "site"
     shutil.copytree(EXAMPLE, src, ignore=shutil.ignore_patterns("_site", ".scholarsite-cache"))
-    yaml = (
-        (src / "site.yaml")
-        .read_text("utf-8")
-        .replace("base_url: /", "base_url: https://runxinxu.github.io/site/")
+    yaml = re.sub(
+        r"(?m)^base_url:.*$",
+        "base_url: https://runxinxu.github.io/site/",
+        (src / "site.yaml").read_text("utf-8"),
     )
     (src / "site.yaml").write_text(yaml, "utf-8")
     out = src.parent / "out"
