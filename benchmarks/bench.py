@@ -11,7 +11,7 @@ as a whole process over N runs after a warm-up, runs of the tools interleaved, f
 - one edit: after `gen_site.edit_one_publication` changed one publication's title.
 
 Sites and outputs live on a tmpfs (/dev/shm): this VM's disk is erratic. Peak memory is
-the largest process's maximum RSS (`wait4`), and the whole process tree's RSS sampled every
+the largest process's maximum RSS (`wait4`), and the whole process tree's PSS sampled every
 10 ms. The timed scholarsite build makes what the Hugo and Jekyll sites make (pages and
 feeds: `--no-search --no-pdf --no-cite`); the search index, the CV PDF, the cite exports and
 image resizing are rows of their own, as are start-up (`--help`) and the in-process rebuild
@@ -61,7 +61,7 @@ SS_FLAGS = ("--no-search", "--no-pdf", "--no-cite")
 class Run:
     seconds: float
     rss_kb: int  # the largest process's peak RSS (wait4)
-    tree_kb: int  # the process tree's RSS, sampled (0 when not sampled)
+    tree_kb: int  # the process tree's PSS, sampled (0 when not sampled)
     output: str = ""
 
 
@@ -75,18 +75,20 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.is_set():
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+            self.peak_kb = max(self.peak_kb, _tree_pss_kb(self.pid))
             self.stopped.wait(self.interval)
 
 
-def _tree_rss_kb(pid: int) -> int:
+def _tree_pss_kb(pid: int) -> int:
+    """The proportional set size of a process and its descendants: memory shared by forked
+    processes (copy-on-write) counted once, unlike a sum of RSS."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/status") as fh:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
                 for line in fh:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
                         break
             for task in os.listdir(f"/proc/{p}/task"):
@@ -97,7 +99,7 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_timed(cmd: list[str], env: dict[str, str], *, sample: bool = True) -> Run:
+def run_timed(cmd: list[str], env: dict[str, str], *, sample: bool = False) -> Run:
     """Run `cmd` to completion: wall time, peak RSS; raises on a non-zero exit."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
@@ -143,7 +145,7 @@ class Row:
     command: str
     runs: list[float] = field(default_factory=list)
     rss_mb: float = 0.0
-    tree_rss_mb: float = 0.0
+    tree_pss_mb: float = 0.0
     note: str = ""
     skipped: bool = False
 
@@ -252,7 +254,7 @@ class Bench:
                 cmd = self.command(tool, size, scenario)
                 rows[tool] = Row(size, scenario, tool, " ".join(_short(c) for c in cmd))
                 self.prepare(tool, size, scenario)
-                run_timed(cmd, self.env, sample=False)  # warm-up
+                run_timed(cmd, self.env)  # warm-up
             for i in range(self.args.runs):
                 for tool in active:
                     self.prepare(tool, size, scenario)
@@ -260,9 +262,11 @@ class Bench:
                     row = rows[tool]
                     row.runs.append(run.seconds)
                     row.rss_mb = max(row.rss_mb, run.rss_kb / 1024)
-                    row.tree_rss_mb = max(row.tree_rss_mb, run.tree_kb / 1024)
                     self.log(f"  {size} {scenario:<8} {tool:<11} run {i + 1}: {run.seconds:.3f} s")
-            for tool in active:
+            for tool in active:  # memory: one more run, sampled (reading PSS costs time)
+                self.prepare(tool, size, scenario)
+                run = run_timed(self.command(tool, size, scenario), self.env, sample=True)
+                rows[tool].tree_pss_mb = run.tree_kb / 1024
                 rows[tool].note = NOTES.get((tool, scenario), "")
                 self.rows.append(rows[tool])
         if "scholarsite" in active and not self.args.no_extras:
@@ -279,7 +283,7 @@ class Bench:
             for i in range(runs + 1):
                 if prep:
                     prep()
-                run = run_timed(cmd(), self.env, sample=False)
+                run = run_timed(cmd(), self.env)
                 if i:  # the first run warms up
                     extra.runs.append(run.seconds)
                     extra.rss_mb = max(extra.rss_mb, run.rss_kb / 1024)
@@ -309,9 +313,7 @@ class Bench:
         for i in range(min(runs, 3) + 1):
             fresh()
             flags = ["--clean", "--timings", "--no-pdf", "--no-cite"]
-            run = run_timed(
-                [exe, "build", str(site), "-o", str(out), *flags], self.env, sample=False
-            )
+            run = run_timed([exe, "build", str(site), "-o", str(out), *flags], self.env)
             m = re.search(r"^\s*search\s+([\d.]+) ms", run.output, re.M)
             if i:
                 search.runs.append(run.seconds)
@@ -323,14 +325,14 @@ class Bench:
         # in-process measurements: cite exports, image resizing, one edit
         cmd = [sys.executable, str(Path(__file__)), "--inprocess", size, "--runs", str(runs)]
         cmd += ["--workdir", str(self.work)]
-        run = run_timed(cmd, self.env, sample=False)
+        run = run_timed(cmd, self.env)
         for data in json.loads(run.output.strip().splitlines()[-1]):
             self.extras.append(Extra(**data))
             self.log(f"  {size} {data['name']}: {statistics.median(data['runs']):.3f} s")
         if size == self.args.sizes[0]:
             help_row = Extra(size, "start-up: scholarsite --help", "whole process")
             for i in range(max(runs, 10) + 1):
-                run = run_timed([exe, "--help"], self.env, sample=False)
+                run = run_timed([exe, "--help"], self.env)
                 if i:
                     help_row.runs.append(run.seconds)
                     help_row.rss_mb = max(help_row.rss_mb, run.rss_kb / 1024)
@@ -662,8 +664,10 @@ def targets(result: dict) -> list[dict]:
             "x",
         )
         rows = [r for r in result["rows"] if r["size"] == "L" and r["tool"] == "scholarsite"]
-        peak = max((max(r["rss_mb"], r["tree_rss_mb"]) for r in rows), default=None)
-        add("peak memory at L (MB, process tree)", 300.0, peak, "MB")
+        peak = max((r["rss_mb"] for r in rows), default=None)
+        add("peak memory at L (MB, largest process RSS)", 300.0, peak, "MB")
+        peak = max((r["tree_pss_mb"] for r in rows), default=None)
+        add("peak memory at L (MB, all processes, PSS)", 300.0, peak, "MB")
     start = _extra(result, sizes[0], "start-up")
     add("scholarsite --help (s)", 0.1, start and start["median"], "s")
     return found
@@ -693,9 +697,11 @@ def markdown(result: dict) -> str:
         "Timed scholarsite build: `scholarsite build SITE -o OUT "
         + " ".join(s["scholarsite_flags"])
         + "` (the pages and feeds the Hugo and Jekyll sites also make), whole process.",
-        "RSS: the largest process's peak (`wait4`) / the process tree's, sampled every 10 ms.",
+        "Memory: the largest process's peak RSS (`wait4`, as `/usr/bin/time -f %M`); in "
+        "brackets the peak PSS of all its processes (forked workers share memory: PSS counts "
+        "it once), sampled every 10 ms in one more, untimed run.",
         "",
-        "| size | scenario | tool | median | min | max | × Hugo | peak RSS (tree) | note |",
+        "| size | scenario | tool | median | min | max | × Hugo | peak RSS (PSS) | note |",
         "|---|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for row in result["rows"]:
@@ -710,7 +716,7 @@ def markdown(result: dict) -> str:
         if row["speedup_vs_jekyll"] and row["tool"] == "scholarsite":
             jekyll = f"Jekyll ÷ this: {row['speedup_vs_jekyll']:.1f}×"
             note = f"{note}; {jekyll}" if note else jekyll
-        rss = f"{row['rss_mb']:.0f} ({row['tree_rss_mb']:.0f}) MB"
+        rss = f"{row['rss_mb']:.0f} ({row['tree_pss_mb']:.0f}) MB"
         lines.append(
             f"| {row['size']} | {SCENARIO_NAMES[row['scenario']]} | {row['tool']} "
             f"| {_fmt(row['median'])} | {_fmt(row['min'])} | {_fmt(row['max'])} | {ratio} "

@@ -26,7 +26,7 @@ def test_bench_smoke_run_writes_table_and_json(tmp_path):
         assert ("scholarsite", scenario) in scenarios
     for row in data["rows"]:
         assert set(row) >= {"size", "tool", "scenario", "runs", "median", "min", "max"}
-        assert set(row) >= {"rss_mb", "ratio_vs_hugo", "note", "skipped"}
+        assert set(row) >= {"rss_mb", "tree_pss_mb", "ratio_vs_hugo", "note", "skipped"}
         if row["tool"] == "scholarsite":
             assert len(row["runs"]) == 1 and row["median"] > 0 and row["rss_mb"] > 0
         if row["tool"] == "hugo" and not row["skipped"]:

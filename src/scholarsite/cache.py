@@ -22,7 +22,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -32,6 +32,8 @@ from .errors import Diagnostic
 from .source import discover
 
 CACHE_DIR = ".scholarsite-cache"
+#: `save_soon` forks a saver for at least this many records to encode.
+SAVE_SOON_MIN = 200
 FORMAT = 1
 RECORDS_FILE = "records.json"
 _PACKAGE = Path(__file__).resolve().parent
@@ -200,6 +202,7 @@ def _read_json(path: Path) -> dict | None:
     try:
         raw = path.read_bytes()
         head, _, body = raw.partition(b"\n")
+        del raw  # a large cache: one copy of its bytes at a time
         header = json.loads(head)
         if (
             not isinstance(header, dict)
@@ -215,13 +218,60 @@ def _read_json(path: Path) -> dict | None:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    """Write atomically (temporary file + rename); a failure leaves no cache, never a bad one."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Write atomically (temporary file + rename); a failure leaves no cache, never a bad one.
+
+    The body is ASCII JSON: as text, one byte a character (a single wider character makes
+    a Python string of the whole body take two or four bytes for each)."""
+    body = json.dumps(data, separators=(",", ":")).encode("ascii")
     header = json.dumps({"format": FORMAT, "tool": tool_fingerprint(), "digest": digest(body)})
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(header.encode() + b"\n" + body)
+        with open(tmp, "wb") as fh:
+            fh.write(header.encode() + b"\n")
+            fh.write(body)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+#: Room for the first line of a records file, written last (it holds the body's hash).
+HEADER_WIDTH = 200
+
+
+def _write_records(path: Path, entries: Iterable[tuple[str, object]]) -> None:
+    """`_write_json(path, {"entries": dict(entries)})`, streamed: a large site's records
+    are never all in memory as JSON text. The header line is written last, in its place,
+    padded with spaces (JSON allows them); readers see the same file shape."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    dumps = json.JSONEncoder(separators=(",", ":")).encode  # ASCII, as _write_json
+    start = HEADER_WIDTH + 1
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w+b") as fh:
+            fh.write(b" " * HEADER_WIDTH + b"\n" + b'{"entries":{')
+            batch: list[str] = []
+            sep = b""
+            for key, plain in entries:
+                batch.append(f"{dumps(key)}:{dumps(plain)}")
+                if len(batch) == 512:
+                    fh.write(sep + ",".join(batch).encode("ascii"))
+                    sep = b","
+                    batch.clear()
+            if batch:
+                fh.write(sep + ",".join(batch).encode("ascii"))
+            fh.write(b"}}")
+            size = fh.tell() - start
+            h = hashlib.blake2b(digest_size=16)  # as digest(body)
+            h.update(size.to_bytes(8, "little"))
+            fh.seek(start)
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+            header = json.dumps(
+                {"format": FORMAT, "tool": tool_fingerprint(), "digest": h.hexdigest()}
+            )
+            fh.seek(0)
+            fh.write(header.encode().ljust(HEADER_WIDTH))
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
@@ -239,6 +289,8 @@ class Cache:
         self._stored: dict[str, object] = {}  # key -> plain data, as read from disk
         self._values: dict[str, object] = {}  # key -> decoded record
         self._used: set[str] = set()
+        self._saved_as: dict[str, object] = {}
+        self._saver: tuple[int, frozenset[str]] | None = None  # see save_soon
         # read when a record is first asked for: a build with nothing to do never needs it
         self._unread = folder is not None and load
 
@@ -293,25 +345,86 @@ class Cache:
         self._used.add(key)
         return value
 
-    def put(self, key: str, value: object) -> None:
-        """Keep `value` under `key` (encoded when saved; skipped if it cannot be)."""
+    def put(self, key: str, value: object, *, saved_as: object = None) -> None:
+        """Keep `value` under `key` (encoded when saved; skipped if it cannot be).
+
+        `saved_as` is what is written instead (e.g. references to records stored under
+        keys of their own); `get` gives `value` in this process."""
         self._values[key] = value
         self._stored.pop(key, None)
         self._used.add(key)
+        if saved_as is not None:
+            self._saved_as[key] = saved_as
+
+    def used(self) -> frozenset[str]:
+        """The keys used so far (a forked worker sends back what it used after: `since`)."""
+        return frozenset(self._used)
+
+    def since(self, used: frozenset[str]) -> dict[str, object]:
+        """The records used since `used()` gave `used`, by key."""
+        return {key: self._values[key] for key in self._used - used if key in self._values}
+
+    def merge(self, records: Mapping[str, object]) -> None:
+        """Take in the records a forked worker used (see `since`), as if used here."""
+        for key, value in records.items():
+            self._values.setdefault(key, value)  # a key names one value: keep the first
+            self._used.add(key)
+
+    def save_soon(self) -> None:
+        """Start writing the records in a forked process while this one goes on (a large
+        site's new records take a second to encode); `save` then waits for it, and writes
+        again itself only if records were used since. When few records are new (the rest
+        were read from the cache, encoded already), `save` writes them at the end: a saver
+        would cost more memory (it copies what it reads) than the writing takes time."""
+        fresh = sum(1 for key in self._used if key not in self._stored)
+        if self.folder is None or fresh < SAVE_SOON_MIN or not can_fork():
+            return
+        used = frozenset(self._used)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        pid = os.fork()
+        if pid == 0:  # the saver: write, and leave without running anything of the parent's
+            code = 1
+            try:
+                self._save(keep=False)
+                code = 0
+            finally:
+                os._exit(code)
+        self._saver = (pid, used)
+
+    def wait(self) -> bool:
+        """Wait for the saver `save_soon` started: True when it wrote every record used."""
+        if self._saver is None:
+            return False
+        pid, used = self._saver
+        self._saver = None
+        _, status = os.waitpid(pid, 0)
+        return status == 0 and self._used == used
 
     def save(self) -> None:
         """Write the records used by this build (older ones are dropped)."""
+        if not self.wait():
+            self._save(keep=True)
+
+    def _save(self, *, keep: bool) -> None:
+        """Write the records used, one at a time; `keep` their encoded form for a later
+        save (a saver process, which ends after, keeps nothing)."""
         if self.folder is None:
             return
-        entries = {}
-        for key in sorted(self._used):
-            if key not in self._stored:
-                try:
-                    self._stored[key] = encode(self._values[key])
-                except (TypeError, RecursionError):
-                    continue
-            entries[key] = self._stored[key]
-        _write_json(self.folder / RECORDS_FILE, {"entries": entries})
+
+        def entries() -> Iterator[tuple[str, object]]:
+            for key in sorted(self._used):
+                plain = self._stored.get(key)
+                if plain is None:
+                    try:
+                        plain = encode(self._saved_as.get(key, self._values[key]))
+                    except (TypeError, RecursionError):
+                        continue
+                    if keep:
+                        self._stored[key] = plain
+                yield key, plain
+
+        _write_records(self.folder / RECORDS_FILE, entries())
 
     # -- output manifests -----------------------------------------------------
     def _manifest_path(self, out: Path) -> Path | None:
@@ -358,6 +471,12 @@ class Cache:
 #: Files modified this close (ns) to the moment a manifest is made also get a content hash:
 #: a second change within one tick of the file system's clock would keep the same times.
 RACY_NS = 200_000_000
+
+
+def can_fork() -> bool:
+    """Can this system fork worker processes safely? (macOS libraries are not fork-safe;
+    Windows has no fork.)"""
+    return hasattr(os, "fork") and sys.platform != "darwin"
 
 
 def output_signatures(out: Path) -> dict[str, list] | None:

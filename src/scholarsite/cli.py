@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -49,13 +50,54 @@ def _echo_diagnostic(d) -> None:
         click.echo(click.style("  hint: ", fg="cyan") + d.hint, err=True)
 
 
+def _verbosity() -> int:
+    ctx = click.get_current_context(silent=True)
+    return ((ctx.find_root().obj or {}) if ctx else {}).get("verbosity", 0)
+
+
 def _say(message: str, level: int = 0, **style) -> None:
     """Print `message` unless -q (level 0), or only with -v (level 1)."""
-    ctx = click.get_current_context(silent=True)
-    verbosity = ((ctx.find_root().obj or {}) if ctx else {}).get("verbosity", 0)
-    if verbosity >= level:
+    if _verbosity() >= level:
         style = {k: v for k, v in style.items() if v is not None}
         click.secho(message, **style) if style else click.echo(message)
+
+
+class _ProgressBar:
+    """A progress bar on the terminal for a build that has run for a second: short builds
+    print nothing more, and rich is imported only when the bar appears. No thread: it is
+    redrawn as render jobs finish (at most ten times a second)."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.bar = None
+        self.drawn = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.bar is None:
+            if now - self.start < 1.0 or done >= total:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("Rendering"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+                auto_refresh=False,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("render", total=total)
+        if now - self.drawn >= 0.1 or done >= total:
+            self.bar.update(self.task, completed=done)
+            self.bar.refresh()
+            self.drawn = now
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @click.group(
@@ -121,11 +163,17 @@ def build(
     from .errors import UserError
 
     options = {"search": search, "pdf": pdf, "cite": cite}
+    bar = _ProgressBar() if sys.stderr.isatty() and _verbosity() >= 0 else None
     try:
-        report = run_build(site_dir, out, drafts=drafts, force=force, clean=clean, **options)
+        report = run_build(
+            site_dir, out, drafts=drafts, force=force, clean=clean, progress=bar, **options
+        )
     except UserError as exc:
         _fail(exc)
         return
+    finally:
+        if bar is not None:
+            bar.close()
     for w in report.warnings:
         _echo_diagnostic(w)
     if report.up_to_date:
@@ -136,7 +184,8 @@ def build(
     else:
         _say(f"Built {report.files} files into {report.out_dir} in {report.seconds * 1000:.0f} ms.")
     for stage, secs in report.timings.items():
-        _say(f"  {stage:<8} {secs * 1000:8.1f} ms", level=0 if timings else 1)
+        on = f" ({report.workers} processes)" if stage == "render" and report.workers > 1 else ""
+        _say(f"  {stage:<8} {secs * 1000:8.1f} ms{on}", level=0 if timings else 1)
 
 
 @main.command(epilog=f"Example: {EXAMPLES['serve']}")
@@ -431,8 +480,11 @@ def _run_import(run, *args) -> None:
 
 @import_group.command("jekyll", epilog="Example: scholarsite import jekyll about.md --into mysite")
 @click.argument("page", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="The site's _config.yml (default: the one beside or above the page).")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The site's _config.yml (default: the one beside or above the page).",
+)
 @click.option("--into", required=True, type=_INTO, help="The site folder to create or merge into.")
 def import_jekyll(page: Path, config: Path | None, into: Path) -> None:
     """A hand-written Jekyll page (About Me) into site.yaml, data/*.yaml, publications.bib

@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from pygments import highlight as _pygments_highlight
-from pygments.formatters.html import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+# Pygments is imported when a page has a code block with a language (not at start-up)
 
-_FORMATTER = HtmlFormatter(nowrap=True)
+
+@cache
+def _formatter():
+    from pygments.formatters.html import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
 
 
 @lru_cache(maxsize=256)
 def _lexer(name: str):
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(name, stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -30,4 +35,6 @@ def highlight_code(code: str, lang: str, attrs: str = "") -> str:
     lexer = _lexer(name)
     if lexer is None:
         return ""
-    return _pygments_highlight(code, lexer, _FORMATTER)
+    from pygments import highlight
+
+    return highlight(code, lexer, _formatter())

@@ -12,7 +12,12 @@ import re
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from latex2mathml.converter import convert
+
+def convert(latex: str, display: str = "inline") -> str:
+    """latex2mathml's converter, imported on first use (30 ms: only pages with math)."""
+    from latex2mathml.converter import convert as latex2mathml
+
+    return latex2mathml(latex, display=display)
 
 
 def _names(text: str) -> frozenset[str]:

@@ -348,6 +348,7 @@ class OwnerMatcher:
     def __init__(self, owner_names: Iterable[str]) -> None:
         self._by_last: dict[str, list[tuple[str, ...]]] = {}
         self._full: set[str] = set()
+        self._seen: dict[Author, bool] = {}  # co-authors recur: each name is matched once
         for text in owner_names:
             for author in split_names(text):
                 if author.is_others:
@@ -368,6 +369,12 @@ class OwnerMatcher:
 
     def matches(self, author: Author) -> bool:
         """Is `author` one of the owner's names?"""
+        seen = self._seen.get(author)
+        if seen is None:
+            seen = self._seen[author] = self._match(author)
+        return seen
+
+    def _match(self, author: Author) -> bool:
         if author.is_owner:
             return True
         if author.is_others:

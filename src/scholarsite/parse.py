@@ -157,7 +157,7 @@ class RecordCache(Protocol):
 
     def key(self, *parts: str) -> str: ...
     def get(self, key: str) -> object | None: ...
-    def put(self, key: str, value: object) -> None: ...
+    def put(self, key: str, value: object, *, saved_as: object = None) -> None: ...
 
 
 def read_source(
@@ -198,7 +198,8 @@ def read_source(
         records = (page,) if page is not None else ()
     result = FileResult(src.rel, src.kind, records, tuple(diags.items))
     if cache is not None:
-        cache.put(key, FileResult(src.rel, src.kind, refs, result.diagnostics) if refs else result)
+        saved = FileResult(src.rel, src.kind, refs, result.diagnostics) if refs else None
+        cache.put(key, result, saved_as=saved)  # each entry is saved once, under its own key
     return result
 
 

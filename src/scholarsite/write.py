@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import os
@@ -77,41 +78,79 @@ def write_tree(outputs: Iterable[Output], out: Path, *, force: bool = False) -> 
     Unchanged files are hard-linked from the previous tree instead of rewritten.
     Nothing outside `out` and its temporary siblings is touched. Returns the file count.
     """
-    out = out.absolute()
-    check_output_dir(out, force=force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    token = uuid.uuid4().hex[:8]
-    tmp = out.parent / f".{out.name}.new-{token}"
-    old = out.parent / f".{out.name}.old-{token}"
-    count = 0
-    try:
-        tmp.mkdir()
-        made: set[str] = set()
+    with NewTree(out, force=force) as tree:
         for item in outputs:
-            target = tmp / item.path
-            parent = str(target.parent)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            if item.data is not None:
-                _write_or_link(target, item.data, out / item.path)
-            elif item.source is not None:
-                _copy_or_link(item.source, target, out / item.path)
-            count += 1
-        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        if out.exists() and _exchange(tmp, out):
-            os.rename(tmp, old)  # the previous tree, now under tmp's name
-        else:  # two renames: a crash between them leaves no `out` (clean_stale restores it)
-            if out.exists():
-                os.rename(out, old)
-            os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not out.exists():
-            os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    return count
+            tree.add(item)
+        return tree.commit()
+
+
+class NewTree:
+    """The next output tree, assembled in a temporary sibling of `out` and swapped into
+    place by `commit`; until then `out` is untouched, and leaving the `with` block without
+    a commit (an error) removes the temporary folder. Forked processes may `add` files
+    to the same tree (each keeps its own `count`)."""
+
+    def __init__(self, out: Path, *, force: bool = False) -> None:
+        self.out = out.absolute()
+        check_output_dir(self.out, force=force)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        token = uuid.uuid4().hex[:8]
+        self.tmp = self.out.parent / f".{self.out.name}.new-{token}"
+        self.old = self.out.parent / f".{self.out.name}.old-{token}"
+        self.count = 0
+        self.committed = False
+        self._tmp, self._out = str(self.tmp), str(self.out)
+        self._made: set[str] = set()
+        self._written: set[str] = set()
+        self.tmp.mkdir()
+
+    def __enter__(self) -> NewTree:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            self.abort()
+
+    def add(self, item: Output) -> None:
+        """Write one output into the new tree (a hard link when the old file is the same)."""
+        target = os.path.join(self._tmp, item.path)
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        if item.path in self._written:  # a later output wins; never write through a link
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+        self._written.add(item.path)
+        if item.data is not None:
+            _write_or_link(target, item.data, os.path.join(self._out, item.path))
+        elif item.source is not None:
+            _copy_or_link(item.source, Path(target), self.out / item.path)
+        self.count += 1
+
+    def commit(self) -> int:
+        """Swap the new tree into place (the old one is removed); returns the file count."""
+        out, tmp, old = self.out, self.tmp, self.old
+        try:
+            (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            if out.exists() and _exchange(tmp, out):
+                os.rename(tmp, old)  # the previous tree, now under tmp's name
+            else:  # two renames: a crash between them leaves no `out` (clean_stale restores it)
+                if out.exists():
+                    os.rename(out, old)
+                os.rename(tmp, out)
+        except BaseException:
+            self.abort()
+            raise
+        self.committed = True
+        shutil.rmtree(old, ignore_errors=True)
+        return self.count
+
+    def abort(self) -> None:
+        """Remove the new tree; `out` stays (or comes back) as it was."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.old.exists() and not self.out.exists():
+            os.rename(self.old, self.out)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -132,11 +171,14 @@ def _libc() -> object:
         return None
 
 
-def _write_or_link(target: Path, data: bytes, previous: Path) -> None:
+def _write_or_link(target: str, data: bytes, previous: str) -> None:
     try:
-        if previous.stat().st_size == len(data) and previous.read_bytes() == data:
-            os.link(previous, target)
-            return
+        if os.stat(previous).st_size == len(data):
+            with open(previous, "rb") as fh:
+                same = fh.read() == data
+            if same:
+                os.link(previous, target)
+                return
     except OSError:
         pass
     with open(target, "wb") as fh:

@@ -18,13 +18,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-
-from PIL import Image, ImageOps, features
+from typing import TYPE_CHECKING
 
 from ..errors import Diagnostics
 from ..model import Site, SourceLocation
 from ..views import Urls
 from .output import Output
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow is imported when a site shows a raster image (not for SVG photos, not at start-up)
 
 #: Widths (px) written per kind of image: 1x, 1.5x and 2x of the largest displayed size.
 WIDTHS: Mapping[str, tuple[int, ...]] = MappingProxyType(
@@ -45,6 +49,8 @@ _SVG_VIEWBOX = re.compile(
 
 def avif_supported() -> bool:
     """Whether this Pillow can write AVIF."""
+    from PIL import features
+
     try:
         return bool(features.check("avif"))
     except Exception:  # pragma: no cover - very old Pillow
@@ -191,6 +197,8 @@ def _picture(key: str, source: Path, widths: tuple[int, ...]) -> Picture:
     if suffix == ".svg":
         w, h = _svg_size(data)
         return Picture(key, w, h)
+    from PIL import Image, ImageOps
+
     try:
         with Image.open(io.BytesIO(data)) as im:
             size = ImageOps.exif_transpose(im).size if _rotated(im) else im.size
@@ -233,6 +241,8 @@ def _svg_size(data: bytes) -> tuple[int, int]:
 
 
 def _open(source: Path) -> Image.Image:
+    from PIL import Image, ImageOps
+
     with Image.open(source) as im:
         im = ImageOps.exif_transpose(im)
         im.load()
@@ -244,8 +254,12 @@ def _open(source: Path) -> Image.Image:
 
 
 def _encode(image: Image.Image, width: int, height: int, mime: str) -> bytes:
-    resized = image if image.size == (width, height) else image.resize(
-        (width, height), Image.Resampling.LANCZOS
+    from PIL import Image
+
+    resized = (
+        image
+        if image.size == (width, height)
+        else image.resize((width, height), Image.Resampling.LANCZOS)
     )
     buf = io.BytesIO()
     if mime == "image/avif":

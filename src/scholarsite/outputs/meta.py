@@ -8,9 +8,20 @@ Google Scholar need absolute URLs), root-relative otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+try:  # escaping to str without making a Markup per value: ten times faster
+    from markupsafe import _escape_inner as _escaped
+except ImportError:  # pragma: no cover - markupsafe before 3.0
+
+    def _escaped(text: str) -> str:
+        return str(escape(text))
+
 
 from ..csl import is_preprint
 from ..markdown import inline_text
@@ -23,6 +34,7 @@ __all__ = [
     "citation_meta",
     "describe_publication",
     "file_url",
+    "meta_tags",
     "page_meta",
     "social_meta",
 ]
@@ -41,6 +53,29 @@ class MetaTag:
     attr: str
     key: str
     content: str
+
+
+def meta_tags(tags: Iterable[Any]) -> Markup:
+    """`tags` (MetaTags, or mappings with attr, key and content) as escaped `<meta>`
+    lines: the templates' `meta_tags` filter. One pass in Python costs a fifth of the
+    template loop it replaces (which was a third of a landing page's rendering)."""
+    lines = []
+    for tag in tags:
+        attr, key, content = (
+            (tag.attr, tag.key, tag.content)
+            if isinstance(tag, MetaTag)
+            else (tag["attr"], tag["key"], tag["content"])
+        )
+        lines.append(f'<meta {_html(attr)}="{_html(key)}" content="{_html(content)}">\n')
+    return Markup("".join(lines))
+
+
+def _html(value: object) -> str:
+    """`value` escaped as Jinja's autoescape does (Markup is taken as it is)."""
+    if type(value) is str:
+        return _escaped(value)
+    html = getattr(value, "__html__", None)
+    return html() if html is not None else _escaped(str(value))
 
 
 def file_url(urls: Urls, url: str) -> str:
