@@ -652,6 +652,8 @@ def targets(result: dict) -> list[dict]:
         )
         edit = _extra(result, "M", "one edit, in-process: build()")
         add("one edit at M in-process (build())", 0.1, edit and edit["median"], "s")
+        edit = _extra(result, "M", "one edit, in-process: serve's")
+        add("one edit at M in-process (serve's engine)", 0.1, edit and edit["median"], "s")
     if "L" in sizes:
         add("clean build at L, x Hugo", 0.7, ratio("L", "clean"), "x")
         add("clean build at L, x Hugo (stretch)", 0.5, ratio("L", "clean"), "x")
