@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
-from scholarsite.errors import Diagnostics, UserError
+from scholarsite.errors import UserError
 from scholarsite.importers.academicpages import import_academicpages
-from scholarsite.readers.bibtex import parse_bibtex
-from scholarsite.readers.publications import to_publication
+
+from .imported import read_imported
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import" / "academicpages"
 
@@ -18,16 +17,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import" / "academicpa
 def run(tmp_path: Path, name: str):
     into = tmp_path / "site"
     report = import_academicpages(FIXTURES / name, into)
-    raws, problems = parse_bibtex((into / "publications.bib").read_text(encoding="utf-8"), "p")
-    assert problems == []
-    diags = Diagnostics()
-    pubs = {raw.key: to_publication(raw, diags) for raw in raws}
-    assert diags.errors == []
-    data = {
-        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
-        for p in (into / "data").glob("*.yaml")
-    }
-    site = yaml.safe_load((into / "site.yaml").read_text(encoding="utf-8"))
+    site, data, pubs = read_imported(into)
     return into, report, site, data, pubs
 
 
