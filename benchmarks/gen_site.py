@@ -513,7 +513,7 @@ def pub_front_matter(pub: Pub) -> dict:
 
 
 def write_scholarsite(ds: Dataset, w: Writer) -> None:
-    w.text("site.yaml", dump_yaml(ds.site))
+    w.text("site.yaml", dump_yaml({**ds.site, "feed_limit": FEED_LIMIT}))
     for name, items in ds.sections.items():
         w.text(f"data/{name}.yaml", dump_yaml(items))
     w.text("publications.bib", "\n".join(p.bib for p in ds.pubs))

@@ -137,6 +137,17 @@ def test_bibtex_is_normalised(rich):
     assert re.search(r"archiveprefix = \{arXiv\}", pre)
 
 
+def test_bibtex_export_expands_string_macros(build_site):
+    bib = """
+    @string{acl = "Proceedings of the " # {ACL}}
+    @inproceedings{m2024, title = {Macros}, author = {Xu, Runxin}, booktitle = acl # " 2024",
+                   year = 2024}
+    """
+    read = build_site({**SITE, "publications.bib": bib}, search=False)
+    text = (read.out / "publications" / "m2024" / "cite.bib").read_text("utf-8")
+    assert re.search(r"booktitle = \{Proceedings of the ACL 2024\}", text), text
+
+
 def test_publications_bib_holds_every_entry_and_round_trips(example):
     out, pubs = example
     text = (out / "publications.bib").read_text("utf-8")

@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from scholarsite.build import build
+from scholarsite.errors import UserError
 from scholarsite.outputs.feeds import parse_date
 
 from .conftest import EXAMPLE
@@ -137,6 +138,41 @@ def test_atom_feed_is_valid_and_newest_first(build_site):
     assert any(
         w.startswith("data/news.yaml:5:3") and "'sometime' is not a date" in w for w in warnings
     ), warnings
+
+
+def _with(line: str) -> str:
+    """NEWS_SITE's site.yaml with one more setting (on line 3)."""
+    return NEWS_SITE["site.yaml"].replace("profile:", f"{line}\n        profile:")
+
+
+@pytest.mark.parametrize(
+    ("limit", "expected"),
+    [
+        ("2", ["Gave a talk at the Royal Society.", "On the <Engine> & its notes"]),
+        ("0", None),  # all four
+    ],
+)
+def test_feed_limit_keeps_the_newest(build_site, limit, expected):
+    read = build_site(
+        {**NEWS_SITE, "site.yaml": _with(f"feed_limit: {limit}")},
+        search=False,
+    )
+    root = check_atom((read.out / "atom.xml").read_bytes())
+    titles = [e.findtext(A + "title") for e in root.findall(A + "entry")]
+    assert titles == (expected or [
+        "Gave a talk at the Royal Society.",
+        "On the <Engine> & its notes",
+        "A dated item, written the long way",
+        "An old post",
+    ])  # fmt: skip
+    # the left-out and the undated items are still checked
+    assert any("'sometime' is not a date" in str(w) for w in read.report.warnings)
+
+
+def test_feed_limit_must_be_a_count(build_site):
+    with pytest.raises(UserError) as err:
+        build_site({**NEWS_SITE, "site.yaml": _with("feed_limit: many")})
+    assert "site.yaml:3:1: error: 'feed_limit' must be a whole number" in str(err.value)
 
 
 def test_atom_feed_is_the_same_bytes_every_build(build_site, tmp_path):

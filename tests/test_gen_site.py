@@ -30,7 +30,8 @@ gen_site = _load_gen_site()
 
 SITE_YAML_KEYS = {
     "title", "base_url", "language", "languages", "theme", "theme_options", "reference_style",
-    "owner_names", "raw_html", "sections", "description", "footer", "profile",
+    "owner_names", "raw_html", "sections", "description", "footer", "feed_limit",
+    "profile",
 }  # fmt: skip
 PROFILE_KEYS = {
     "name", "native_name", "photo", "motto", "position", "affiliation", "affiliation_url",

@@ -97,6 +97,8 @@ class Publication:
     links: tuple[Link, ...] = ()
     fields: Mapping[str, str] = field(default_factory=lambda: EMPTY_MAP)
     raw: str = ""
+    #: the field values as written (LaTeX kept, @string macros expanded), for cite.bib
+    bib_fields: Mapping[str, str] = field(default_factory=lambda: EMPTY_MAP)
     location: SourceLocation = SourceLocation("")
 
     @property
@@ -178,6 +180,7 @@ class Config:
     profile: Profile = field(default_factory=Profile)
     description: Text = ""
     footer: Text = ""
+    feed_limit: int = 20  # news items in atom.xml, newest first; 0: all
     location: SourceLocation = SourceLocation("site.yaml")
     #: Where some settings were written ("theme", "theme_options.accent", ...), for
     #: errors found after reading (theme option types are known only once the theme is).

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from ..csl import csl_item, is_preprint
 from ..deps import Job, TrackedSite
 from ..markdown import inline_text
 from ..model import Author, Publication, Site
-from ..readers.bibtex import parse_bibtex
 from ..views import Urls
 from .meta import keywords_of, split_pages
 from .output import Output
@@ -116,12 +115,10 @@ def cite_files(site: Site | TrackedSite) -> Iterator[Output]:
 # -- BibTeX ----------------------------------------------------------------------------
 
 
-def _raw_fields(pub: Publication) -> dict[str, str]:
-    """The entry's field values as written (LaTeX kept); decoded values if unreadable."""
-    if pub.raw:
-        entries, _ = parse_bibtex(pub.raw, pub.location.path or "publications.bib")
-        if entries:
-            return {k.lower(): v for k, v in entries[0].fields.items()}
+def _raw_fields(pub: Publication) -> Mapping[str, str]:
+    """The entry's field values as written (LaTeX kept); decoded values if unknown."""
+    if pub.bib_fields:
+        return pub.bib_fields
     return {k: _escape(v) for k, v in pub.fields.items()}
 
 

@@ -1,17 +1,19 @@
 """Feeds for machines: the Atom feed of news, `sitemap.xml` and `robots.txt`.
 
 The Atom feed (`/atom.xml`) holds the news posts (`content/news/*.md`) and the items of
-`data/news.yaml`, newest first; its `updated` time is the newest entry's date, never the
+`data/news.yaml`, newest first (the newest `feed_limit`, 20 unless site.yaml says
+otherwise); its `updated` time is the newest entry's date, never the
 clock, so the same input gives the same bytes. Sitemaps need absolute URLs: without a host
 in `base_url` there is no `sitemap.xml`.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -108,11 +110,7 @@ def _entry_id(lang: Lang, path: str, salt: str = "") -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, url + "#" + salt))
 
 
-def _post_entry(page: Page, site: Site, lang: Lang, diags: Diagnostics) -> FeedEntry | None:
-    when = parse_date(page.date)
-    if not when:
-        _undated(diags, page.location, page.date)
-        return None
+def _post_entry(page: Page, site: Site, lang: Lang, when: str) -> FeedEntry:
     body = render_page(page.body, raw_html=site.config.raw_html).html
     body = prefix_root_urls(body, lang.urls.base_path)
     return FeedEntry(
@@ -124,12 +122,7 @@ def _post_entry(page: Page, site: Site, lang: Lang, diags: Diagnostics) -> FeedE
     )
 
 
-def _item_entry(entry: Entry, lang: Lang, diags: Diagnostics) -> FeedEntry | None:
-    date = entry.date or entry.start or (entry.years[0] if entry.years else "")
-    when = parse_date(date)
-    if not when:
-        _undated(diags, entry.location, date)
-        return None
+def _item_entry(entry: Entry, lang: Lang, date: str, when: str) -> FeedEntry:
     title_md = lang.t(entry.title) or lang.t(entry.org)
     parts = [f"<p>{render_inline(title_md)}</p>"] if title_md else []
     parts += [f"<p>{render_inline(lang.t(d))}</p>" for d in entry.details]
@@ -156,18 +149,27 @@ def _undated(diags: Diagnostics, where, date: str) -> None:
 
 
 def feed_entries(site: Site, lang: Lang, diags: Diagnostics) -> list[FeedEntry]:
-    """The feed's entries, newest first (ties keep file order)."""
-    out: list[FeedEntry] = []
+    """The feed's entries, newest first (ties keep file order), at most
+    `config.feed_limit` of them (0: all). Every undated item is a warning; only the
+    entries kept are rendered."""
+    dated: list[tuple[str, Callable[[], FeedEntry]]] = []
     for page in site.pages:
         if page.layout == "post" and (page.lang or site.config.language) == lang.code:
-            entry = _post_entry(page, site, lang, diags)
-            if entry:
-                out.append(entry)
+            when = parse_date(page.date)
+            if not when:
+                _undated(diags, page.location, page.date)
+                continue
+            dated.append((when, functools.partial(_post_entry, page, site, lang, when)))
     for item in site.sections.get("news", ()):
-        entry = _item_entry(item, lang, diags)
-        if entry:
-            out.append(entry)
-    return sorted(out, key=lambda e: e.updated, reverse=True)
+        date = item.date or item.start or (item.years[0] if item.years else "")
+        when = parse_date(date)
+        if not when:
+            _undated(diags, item.location, date)
+            continue
+        dated.append((when, functools.partial(_item_entry, item, lang, date, when)))
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    limit = site.config.feed_limit
+    return [make() for _, make in (dated[:limit] if limit else dated)]
 
 
 def atom_feed(site: Site, lang: Lang, diags: Diagnostics) -> Output | None:

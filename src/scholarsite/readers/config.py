@@ -38,6 +38,7 @@ CONFIG_FIELDS: Mapping[str, s.Checker] = {
     "sections": s.listof(s.string),
     "description": s.text,
     "footer": s.text,
+    "feed_limit": s.count,
     "profile": lambda v, w, k, d: v,  # checked below, field by field
 }
 
@@ -53,6 +54,8 @@ DEFAULT_SECTIONS = (
     "projects",
     "contact",
 )
+#: How many of the newest news items atom.xml carries by default (0 in site.yaml: all).
+FEED_LIMIT = 20
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -103,6 +106,7 @@ def read_config(text: str, path: str, diags: Diagnostics) -> Config:
         profile=profile,
         description=values.get("description") or "",
         footer=values.get("footer") or "",
+        feed_limit=values.get("feed_limit", FEED_LIMIT),
         location=data.location,
         key_locations=_key_locations(data),
     )

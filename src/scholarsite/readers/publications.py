@@ -302,5 +302,6 @@ def _publication(raw: RawEntry, diags: Diagnostics) -> Publication | None:
         links=_links(raw, fields, doi, arxiv, diags),
         fields=MappingProxyType(fields),
         raw=raw.raw,
+        bib_fields=MappingProxyType(raw.fields),
         location=raw.location,
     )

@@ -107,6 +107,16 @@ def boolean(value: object, where: SourceLocation, key: str, diags: Diagnostics) 
     return False
 
 
+def count(value: object, where: SourceLocation, key: str, diags: Diagnostics) -> int:
+    """A whole number, 0 or more."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    diags.error(where, f"'{key}' must be a whole number, 0 or more", _got(value))
+    return 0
+
+
 def listof(item: Checker) -> Checker:
     """A list of items checked by `item`; a single scalar is taken as a one-item list."""
 
