@@ -64,12 +64,14 @@ class Author:
             return "et al."
         if self.literal:
             return self.last
-        name = " ".join(p for p in (self.first, self.von, self.last) if p)
+        name = " ".join(filter(None, (self.first, self.von, self.last)))
         return f"{name}, {self.jr}" if self.jr else name
 
     @property
     def marks(self) -> str:
         """Role symbols, in legend order."""
+        if not self.roles:
+            return ""
         return "".join(sym for role, sym in ROLE_SYMBOLS.items() if role in self.roles)
 
 

@@ -57,7 +57,7 @@ _RIS_TYPES = {
     "manual": "BOOK",
     "patent": "PAT",
 }
-_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$"}
+_SPECIAL = str.maketrans({"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$"})
 
 
 def cite_urls(slug: str) -> dict[str, str]:
@@ -123,7 +123,7 @@ def _raw_fields(pub: Publication) -> Mapping[str, str]:
 
 
 def _escape(text: str) -> str:
-    return "".join(_SPECIAL.get(c, c) for c in text)
+    return text.translate(_SPECIAL)
 
 
 def _bib_name(author: Author) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -393,12 +393,31 @@ class HtmlPages:
             "profile": self._profile(lang),
             "t": strings(lang.code),
             "nav": nav,
+            "nav_paths": frozenset(item["path"] for item in nav),
+            "fragment": self._fragment(code),
             "options": self.options,
             "lang": lang.code,
             "asset": lambda path: lang.urls.static("/assets/" + path),
             "url": lang.urls.url,
             "_lang": lang,
         }
+
+    def _fragment(self, code: str) -> Callable[..., Markup]:
+        """The templates' `{% call fragment(name, key...) %}...{% endcall %}`: the block is
+        rendered once per language and key, and reused by every page. It may show only
+        what every page of the language gets (site, profile, t, nav, options, asset,
+        url...) and its key: it depends on what those depend on, and a template edit
+        (a new environment, a new token) renders it again."""
+        token = self.env.globals.setdefault("fragment_token", object())
+
+        def fragment(*key: Any, caller: Callable[[], str]) -> Markup:
+            def compute() -> Markup:
+                self._common(code)  # records what the values every page gets were read from
+                return Markup(caller())
+
+            return self.site.memo(("fragment", token, code, key), compute)
+
+        return fragment
 
     def _profile(self, lang: Lang) -> dict:
         profile = self.site.config.profile
