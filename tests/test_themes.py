@@ -11,7 +11,7 @@ import pytest
 
 from scholarsite.build import build, load_site
 from scholarsite.errors import UserError
-from scholarsite.outputs.html import make_environment
+from scholarsite.outputs.environment import make_environment
 from scholarsite.theme import (
     FONT_STACKS,
     available_themes,

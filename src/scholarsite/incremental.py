@@ -26,7 +26,7 @@ from .cache import Cache, digest
 from .deps import Recorder, TrackedSite, changed_keys
 from .errors import Diagnostic, Diagnostics
 from .model import Config, Site, SourceLocation
-from .outputs.html import make_environment
+from .outputs.environment import make_environment
 from .outputs.output import Output
 from .parse import FileResult, assemble, load_config, read_source
 from .resolve import resolve

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.bccache
 from markupsafe import Markup
 
 from ..csl import DEFAULT_STYLE, ReferenceFormatter, style_names
-from ..deps import Job, Recorder, TrackedSite, page_id
+from ..deps import Job, TrackedSite, page_id
 from ..errors import Diagnostics, did_you_mean
 from ..i18n import LANGUAGE_NAMES, strings
 from ..markdown import render_page
@@ -31,9 +28,10 @@ from ..views import (
 )
 from .cite import cite_box, to_bibtex
 from .cv import cv_publications, cv_sections
+from .environment import make_environment
 from .images import ImagePlan, plan_images
 from .jsonld import person, scholarly_article, script
-from .meta import meta_tags, page_meta
+from .meta import page_meta
 from .output import Output
 from .search import facet_options, pub_facets
 
@@ -47,67 +45,6 @@ DATA_SECTIONS_WITH_TITLES = (
     "projects",
     "news",
 )
-
-
-class RecordingEnvironment(jinja2.Environment):
-    """An environment that records each template it loads (by name) as a dependency of
-    the job being rendered, including those reached by extends, include and import."""
-
-    recorder: Recorder | None = None
-
-    def get_template(self, name: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
-        if self.recorder is not None and isinstance(name, str):
-            self.recorder.read(f"template:{name}")
-        return super().get_template(name, *args, **kwargs)
-
-    def select_template(self, names: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
-        if self.recorder is not None and not isinstance(names, jinja2.Undefined):
-            for name in names:
-                if isinstance(name, str):
-                    self.recorder.read(f"template:{name}")
-        return super().select_template(names, *args, **kwargs)
-
-
-class TemplateBytecode(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept between runs, as Python keeps .pyc files: in Jinja's
-    per-user folder (created private, its owner checked), each checked against its
-    template's source; compiling the theme took 35 ms of every build. A folder that
-    cannot be used only means compiling again."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # unreadable or damaged: compile
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-@functools.cache
-def _bytecode_cache() -> TemplateBytecode | None:
-    try:
-        return TemplateBytecode(pattern="scholarsite-%s.cache")
-    except (OSError, RuntimeError):  # no usable temporary folder
-        return None
-
-
-def make_environment(theme: Theme, recorder: Recorder | None = None) -> jinja2.Environment:
-    """The Jinja2 environment: autoescape on, undefined names are errors; with a
-    `recorder`, every template load is recorded."""
-    env = RecordingEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-        bytecode_cache=_bytecode_cache(),
-    )
-    env.recorder = recorder
-    env.filters["meta_tags"] = meta_tags
-    return env
 
 
 class HtmlPages:
