@@ -612,3 +612,28 @@ def test_write_then_parse_round_trips(entry_type: str, key: str, fields: dict[st
     assert (e.entry_type, e.key) == (entry_type, key)
     assert e.fields == {k: _collapse(v) for k, v in fields.items()}
     assert write_entry(e.entry_type, e.key, e.fields) == text
+
+
+def test_field_locations_match_a_line_count() -> None:
+    """Field locations are worked out when asked: the same as counting lines up to them."""
+    text = (
+        "% comment\n  @article{a, title = {T}, year = 2020,\n"
+        "\tauthor = {X and Y},\n  note = {multi\n line}, pages = {1--2}}"
+        '@misc{b,\n\n     title = "Q" # {R},\n  month = jan }\n'
+        "@book{c, title={Z}}\n"
+    )
+    entries, diags = parse_bibtex(text, "f.bib")
+    assert not diags
+    assert [e.key for e in entries] == ["a", "b", "c"]
+    for entry in entries:
+        assert list(entry.field_locations) == list(entry.fields)
+        at = text.index("{" + entry.key + ",")
+        for name, loc in entry.field_locations.items():
+            pos = text.index(name, at)
+            line = text.count("\n", 0, pos) + 1
+            col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+            assert loc == SourceLocation("f.bib", line, col), (entry.key, name)
+    first = entries[0]
+    assert first.field_locations == dict(first.field_locations.items())
+    assert "title" in first.field_locations
+    assert first.field_locations.get("missing", first.location) == first.location

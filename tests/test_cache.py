@@ -231,9 +231,9 @@ def test_only_the_edited_bibtex_entry_is_converted_again(site, tmp_path, monkeyp
     calls: list[str] = []
     real = parse_module.to_publication
 
-    def counting(raw, diags):
+    def counting(raw, diags, **options):
         calls.append(raw.key)
-        return real(raw, diags)
+        return real(raw, diags, **options)
 
     monkeypatch.setattr(parse_module, "to_publication", counting)
     out = tmp_path / "out"

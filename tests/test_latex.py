@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scholarsite.latex import latex_to_text, subscript, superscript
+from scholarsite.latex import _convert, latex_to_text, subscript, superscript
 
 
 @pytest.mark.parametrize(
@@ -145,3 +145,37 @@ def test_never_raises_on_random_latex(value: str) -> None:
 @given(st.text(max_size=80))
 def test_never_raises_on_random_text(value: str) -> None:
     assert isinstance(latex_to_text(value), str)
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        ("pages 1--10", "pages 1–10"),
+        ("a---b a----b a-----b", "a—b a—-b a—–b"),
+        ("-{}- stays two hyphens", "-- stays two hyphens"),
+        ("{PULSE}: Fast {BERT}", "PULSE: Fast BERT"),
+        (r"50\% of \#1 \& co\_x", "50% of #1 & co_x"),
+        (r"{50\%}--{60\%} isn't x^2", "50%–60% isn't x^2"),
+        (r"a\%''b", "a%”b"),  # quotes: the converter's
+    ],
+)
+def test_values_with_only_braces_dashes_and_escapes(latex: str, text: str) -> None:
+    assert latex_to_text(latex) == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("a", "é", " ", "-", "--", "{", "}", "\\%", "\\&", "\\_", "\\#", "'", "''", "^"),
+                *("_", "\\", "\\\\", "\\-", "\\{", "$", "~", "`", "\\em ", "\\'e", "\\ss "),
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
+def test_fast_paths_agree_with_the_converter(value: str) -> None:
+    """Values that look like LaTeX read the same whichever path they take."""
+    if any(mark in value for mark in ("\\", "{", "}", "$", "~", "--", "`")):
+        assert latex_to_text(value) == _convert(value)

@@ -8,7 +8,12 @@ from hypothesis import strategies as st
 
 from scholarsite.model import Author
 from scholarsite.names import (
+    _ATOM_RE,
+    _ATOM_ROLE,
+    _TRAILING_MARKS,
     OwnerMatcher,
+    _split_and,
+    _strip_marks,
     apply_annotations,
     name_key,
     parse_annotations,
@@ -324,3 +329,85 @@ def test_split_names_never_raises(value: str) -> None:
     for author in split_names(value):
         assert isinstance(author.display, str)
     OwnerMatcher([value]).matches(Author(first="A", last="B"))
+
+
+def _split_and_char_by_char(value: str) -> list[str]:
+    """The reference: words split at blanks outside braces, names at the word `and`."""
+    words, start, depth = [], 0, 0
+    for i, c in enumerate(value):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and c in " \t\n\r":
+            words.append(value[start:i])
+            start = i + 1
+    words.append(value[start:])
+    names, current = [], []
+    for word in filter(None, words):
+        if word.lower() == "and":
+            names.append(" ".join(current))
+            current = []
+        else:
+            current.append(word)
+    names.append(" ".join(current))
+    return [n for n in names if n.strip()]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("a", "and", "AnD", "band", "andy", " ", "  ", "\t", "\n", "\xa0", "{", "}"),
+                *("{A B}", "Xu", ",", "{\\AA}", "others"),
+            ]
+        ),
+        max_size=16,
+    ).map("".join)
+)
+def test_and_splitting_matches_the_char_by_char_reading(value: str) -> None:
+    assert _split_and(value) == _split_and_char_by_char(value)
+
+
+def _strip_marks_by_search(text: str) -> tuple[str, set[str]]:
+    """The reference: search for trailing marks until there are none."""
+    roles: set[str] = set()
+    text = text.rstrip()
+    while True:
+        m = _TRAILING_MARKS.search(text)
+        if m is None or m.start() == 0:
+            return text, roles
+        roles.update(_ATOM_ROLE[a] for a in _ATOM_RE.findall(m.group()))
+        text = text[: m.start()].rstrip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *(
+                    "Xu",
+                    " ",
+                    "*",
+                    "∗",
+                    "†",
+                    "‡",
+                    "$",
+                    "^",
+                    "{",
+                    "}",
+                    ",",
+                    "\\ast",
+                    "\\astx",
+                    "\\dag",
+                ),
+                *("\\dagger", "\\ddag", "\\ddagger", "\\textsuperscript", "t", "r", "g", "\xa0"),
+            ]
+        ),
+        max_size=10,
+    ).map("".join)
+)
+def test_trailing_marks_are_found_as_a_full_search_finds_them(text: str) -> None:
+    assert _strip_marks(text) == _strip_marks_by_search(text)

@@ -74,7 +74,11 @@ def test_seed_publication() -> None:
         Link("Youtube", "https://www.youtube.com/watch?v=abc&t=1", "other"),
     )
     assert p.location == SourceLocation("pubs.bib", 1, 1)
-    assert p.raw.startswith("@inproceedings{xu2022contrastive,") and p.raw.endswith("}")
+    # the fields as written (LaTeX and case braces kept), for the cite.bib export
+    assert p.bib_fields["booktitle"] == (
+        "Proceedings of the {AAAI} Conference on Artificial Intelligence"
+    )
+    assert isinstance(p.bib_fields, MappingProxyType)
     assert isinstance(p.fields, MappingProxyType)
     assert p.fields["note"] == "Win the **first** place"
     assert p.fields["abbr"] == "AAAI"
@@ -395,3 +399,34 @@ def test_to_publication_never_raises(fields: dict[str, str]) -> None:  # fmt: sk
         assert p.title
         for link in p.links:
             assert not link.url.lower().lstrip().startswith(("javascript:", "data:"))
+
+
+def test_plain_urls_and_ids_take_the_short_way_to_the_same_result() -> None:
+    assert decode_url("  https://x.org/a_b?c=d  ") == "https://x.org/a_b?c=d"
+    assert decode_url("https://x.org/~me") == "https://x.org/~me"
+    text = textwrap.dedent(
+        """\
+        @article{a, title = {A}, eprint = {2101.00001v2}, doi = {10.1000/x(1);[2]:y}}
+        @article{b, title = {B}, arxiv = {hep th/9901001}, doi = {10.1000/a b<c>}}
+        """
+    )
+    entries, _ = parse_bibtex(text, "q.bib")
+    diags = Diagnostics()
+    a, b = (to_publication(e, diags) for e in entries)
+    assert a is not None and b is not None and not diags.items
+    assert [link.url for link in a.links] == [
+        "https://arxiv.org/abs/2101.00001v2",
+        "https://doi.org/10.1000/x(1);[2]:y",
+    ]
+    assert [link.url for link in b.links] == [
+        "https://arxiv.org/abs/hep%20th/9901001",
+        "https://doi.org/10.1000/a%20b%3Cc%3E",
+    ]
+
+
+def test_entries_of_a_file_known_to_be_clean_read_the_same() -> None:
+    entries, _ = parse_bibtex(SEED_ENTRY, "pubs.bib")
+    for entry in entries:
+        diags, checked = Diagnostics(), Diagnostics()
+        assert to_publication(entry, diags) == to_publication(entry, checked, safe_chars=True)
+        assert diags.items == checked.items

@@ -411,16 +411,37 @@ def _convert(value: str) -> str:
         return re.sub(r"[{}\\$]", "", value)
 
 
+_NOT_ESCAPE = re.compile(r"\\(?![&%_#])")  # a backslash other than \& \% \_ \#
+_DASH_RUN = re.compile(r"--+")
+
+
+def _dashes(m: re.Match[str]) -> str:
+    run = len(m.group())
+    return "—" * (run // 3) + ("–" if run % 3 == 2 else "-" * (run % 3))
+
+
+def _simple(value: str) -> str:
+    """What `_convert` makes of a value whose only LaTeX is dashes, braces and the escapes
+    \\& \\% \\_ \\# (no math, ties, quotes or commands), without reading it char by char."""
+    if "--" in value:
+        if value.count("{") > 64:
+            return _convert(value)  # maybe nested too deep for it: its fallback keeps "--"
+        value = _DASH_RUN.sub(_dashes, value)  # before the braces go: "-{}-" is two hyphens
+    if "\\" in value:
+        value = value.replace("\\", "")  # each escapes the next character
+    if "{" in value or "}" in value:
+        value = value.replace("{", "").replace("}", "")
+    return value
+
+
 def latex_to_text(value: str) -> str:
     """Decode the LaTeX of a BibTeX value to Unicode text with inline Markdown."""
-    if not (
-        "\\" in value
-        or "{" in value
-        or "$" in value
-        or "~" in value
-        or "--" in value
-        or "`" in value
-        or "}" in value
-    ):
-        return value  # memchr-fast: most values hold no LaTeX
-    return _convert(value)
+    if "$" in value or "~" in value or "`" in value:
+        return _convert(value)
+    if "\\" in value:
+        if _NOT_ESCAPE.search(value) or ("'" in value and "''" in value):
+            return _convert(value)
+        return _simple(value)  # only \\& \\% \\_ \\#, perhaps braces and dashes
+    if "{" in value or "}" in value or "--" in value:
+        return _convert(value) if "'" in value and "''" in value else _simple(value)
+    return value  # memchr-fast: most values hold no LaTeX

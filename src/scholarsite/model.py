@@ -98,8 +98,8 @@ class Publication:
     arxiv: str = ""
     links: tuple[Link, ...] = ()
     fields: Mapping[str, str] = field(default_factory=lambda: EMPTY_MAP)
-    raw: str = ""
-    #: the field values as written (LaTeX kept, @string macros expanded), for cite.bib
+    #: the field values as written where they differ from `fields` (LaTeX kept, @string
+    #: macros expanded), for cite.bib
     bib_fields: Mapping[str, str] = field(default_factory=lambda: EMPTY_MAP)
     location: SourceLocation = SourceLocation("")
 

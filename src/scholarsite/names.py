@@ -45,11 +45,17 @@ _ATOM_ROLE = {
 }
 
 
+# what a text with trailing marks ends with (the last character of each form of mark)
+_MARK_ENDS = ("*", "∗", "†", "‡", "$", "}", "\\ast", "\\dag", "\\dagger", "\\ddag", "\\ddagger")
+
+
 def _strip_marks(text: str) -> tuple[str, set[str]]:
     """Remove trailing role marks from one name (part); return it and the roles."""
     roles: set[str] = set()
     text = text.rstrip()
     while True:
+        if not text.endswith(_MARK_ENDS):
+            return text, roles  # the common case, without a search from every position
         m = _TRAILING_MARKS.search(text)
         if m is None or m.start() == 0:
             return text, roles
@@ -84,9 +90,44 @@ def _split_depth0(value: str, seps: str) -> list[str]:
     return out
 
 
+# `and` as a whole word (the look-behind comes second: a leading letter is found faster)
+_AND = re.compile(r"[aA](?<![^ \t\n\r][aA])[nN][dD](?![^ \t\n\r])")
+_BLANKS = re.compile(r"[ \t\n\r]+")
+_BLANK = re.compile(r"[ \t\n\r]")
+_BRACE = re.compile(r"[{}]")
+_NESTED = re.compile(r"\{[^{}]*\{")  # braces two deep
+_BLANK_AFTER_BRACE = re.compile(r"\{[^{}]*[ \t\n\r]")
+
+
+def _blank_in_braces(value: str) -> bool:
+    """Is there a blank inside braces (where it does not separate words)?"""
+    if not _NESTED.search(value):  # then a blank inside braces follows a '{' directly
+        return _BLANK_AFTER_BRACE.search(value) is not None
+    depth, start = 0, 0
+    for m in _BRACE.finditer(value):
+        if m.group() == "{":
+            if depth == 0:
+                start = m.end()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0 and _BLANK.search(value, start, m.start()):
+                return True
+    return depth > 0 and _BLANK.search(value, start) is not None
+
+
 def _split_and(value: str) -> list[str]:
     """Split an author list on the word `and` (any case) outside braces."""
     names: list[str] = []
+    if ("{" not in value and "}" not in value) or not _blank_in_braces(value):
+        # every blank separates words: split with regular expressions
+        if "\t" in value or "\n" in value or "\r" in value or "  " in value:
+            value = _BLANKS.sub(" ", value)
+        for piece in _AND.split(value):
+            name = piece.strip(" ")
+            if name and name.strip():
+                names.append(name)
+        return names
     current: list[str] = []
     for word in _split_depth0(value, " \t\n\r"):
         if not word:
@@ -257,13 +298,14 @@ def parse_annotations(annotation: str) -> dict[int, set[str]]:
     return result
 
 
-def apply_annotations(authors: list[Author], annotation: str) -> list[Author]:
-    """Add the roles of a biblatex data annotation (`author+an`) to `authors`.
+def apply_annotations(authors: list[Author], annotation: str | dict[int, set[str]]) -> list[Author]:
+    """Add the roles of a biblatex data annotation (`author+an`, as written or as read by
+    `parse_annotations`) to `authors`.
 
     Role words: equal, corresponding, advising, equal-advising (= advising); `owner` sets
     is_owner; `highlight` and unknown words are ignored, as are indexes out of range.
     """
-    parsed = parse_annotations(annotation)
+    parsed = parse_annotations(annotation) if isinstance(annotation, str) else annotation
     out = list(authors)
     for index, words in parsed.items():
         if not 1 <= index <= len(out):

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from .cache import digest, register
 from .errors import Diagnostic, Diagnostics
+from .markdown import UNSAFE_CHARS
 from .model import Config, Entry, Page, Publication, SourceLocation
 from .readers.bibtex import RawEntry, parse_bibtex
 from .readers.config import read_config
@@ -173,7 +174,8 @@ def read_source(
         return FileResult(src.rel, src.kind, diagnostics=(problem,))
     if src.kind not in ("data", "bib", "page"):
         return FileResult(src.rel, src.kind)
-    data = (root / src.rel).read_bytes()
+    with open(os.path.join(root, src.rel), "rb", buffering=0) as fh:  # less overhead
+        data = fh.read()
     key = cache.key("file", src.kind, src.rel, digest(data)) if cache is not None else ""
     if cache is not None:
         hit = _resolved(cache.get(key), cache)
@@ -189,7 +191,8 @@ def read_source(
     elif text is not None and src.kind == "bib":
         entries, problems = parse_bibtex(text, src.rel)
         diags.extend(problems)
-        keyed = [_bib_item(src.rel, raw, cache) for raw in entries]
+        safe = _safe_chars(data, text)
+        keyed = [_bib_item(src.rel, raw, cache, safe) for raw in entries]
         records = tuple(item for _, item in keyed)
         refs = tuple(BibRef(k) for k, _ in keyed)
     elif text is not None and src.kind == "page":
@@ -220,7 +223,22 @@ def _inside(path: Path, root: Path) -> bool:
     return os.path.realpath(path).startswith(os.path.realpath(root) + os.sep)
 
 
-def _bib_item(rel: str, raw: RawEntry, cache: RecordCache | None) -> tuple[str, BibItem]:
+# Bytes that may start the UTF-8 form of an UNSAFE_CHARS character: C0 controls but tab,
+# newline and CR, DEL, and the lead bytes of U+0080-U+009F, U+202A-U+202E, U+2066-U+2069,
+# U+FFFE-U+FFFF.
+_UNSAFE_BYTES = bytes([*range(9), 11, 12, *range(14, 32), 0x7F, 0xC2, 0xE2, 0xEF])
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _UNSAFE_BYTES)
+
+
+def _safe_chars(data: bytes, text: str) -> bool:
+    """Is `text` (decoded from the UTF-8 `data`) free of UNSAFE_CHARS? Mostly answered from
+    the bytes, much faster than a regular expression."""
+    return not data.translate(None, _OTHER_BYTES) or not UNSAFE_CHARS.search(text)
+
+
+def _bib_item(
+    rel: str, raw: RawEntry, cache: RecordCache | None, safe_chars: bool = False
+) -> tuple[str, BibItem]:
     """One entry and its cache key, converted (or taken from `cache`: the key covers the
     text as written, its position and its fields with macros expanded)."""
     key = ""
@@ -232,7 +250,8 @@ def _bib_item(rel: str, raw: RawEntry, cache: RecordCache | None) -> tuple[str, 
         if isinstance(hit, BibItem):
             return key, hit
     diags = Diagnostics()
-    item = BibItem(raw.key, raw.location, to_publication(raw, diags), tuple(diags.items))
+    pub = to_publication(raw, diags, safe_chars=safe_chars)
+    item = BibItem(raw.key, raw.location, pub, tuple(diags.items))
     if cache is not None:
         cache.put(key, item)
     return key, item

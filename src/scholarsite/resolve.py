@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
 from types import MappingProxyType
 
 from .errors import Diagnostics
-from .model import Publication, Site
+from .model import Author, Publication, Site
 from .names import OwnerMatcher
 from .parse import Parsed
 
@@ -28,14 +29,14 @@ def resolve(
     publication's owner-marked version, so unchanged entries are not matched again.
     """
     config = parsed.config
-    matcher = OwnerMatcher(config.owner_names)
+    owner = _OwnerMarks(OwnerMatcher(config.owner_names))
     if owner_marks is None:
-        pubs = tuple(_mark_owner(p, matcher) for p in parsed.publications)
+        pubs = tuple(_mark_owner(p, owner) for p in parsed.publications)
     else:
         marks = {}
         for p in parsed.publications:
             hit = owner_marks.get(id(p))
-            marks[id(p)] = hit if hit is not None and hit[0] is p else (p, _mark_owner(p, matcher))
+            marks[id(p)] = hit if hit is not None and hit[0] is p else (p, _mark_owner(p, owner))
         owner_marks.clear()
         owner_marks.update(marks)
         pubs = tuple(marked for _, marked in marks.values())
@@ -83,13 +84,52 @@ def resolve(
     )
 
 
-def _mark_owner(pub: Publication, matcher: OwnerMatcher) -> Publication:
+class _OwnerMarks:
+    """Authors marked `is_owner` when they are one of the owner's names.
+
+    Co-authors recur (and equal names are often one object, see `names.split_names`), so
+    each author object is matched and marked once.
+    """
+
+    def __init__(self, matcher: OwnerMatcher) -> None:
+        self.matcher = matcher
+        self.by_id: dict[int, Author] = {}  # id(author) -> marked author
+        self.seen: list[Author] = []  # keeps those ids taken
+
+    def authors(self, authors: tuple[Author, ...]) -> tuple[Author, ...]:
+        get = self.by_id.get
+        return tuple([get(id(a)) or self.mark(a) for a in authors])
+
+    def mark(self, author: Author) -> Author:
+        marked = author
+        if not author.is_owner and self.matcher.matches(author):
+            marked = dataclasses.replace(author, is_owner=True)
+        self.by_id[id(author)] = marked
+        self.seen.append(author)
+        return marked
+
+
+_FIELDS = dataclasses.fields(Publication)
+#: Publication's fields in order, when it can be built from them positionally
+_POSITIONAL = all(f.init and not f.kw_only for f in _FIELDS)
+_VALUES = operator.attrgetter(*(f.name for f in _FIELDS))
+_AUTHORS = [f.name for f in _FIELDS].index("authors")
+
+
+def _with_authors(pub: Publication, authors: tuple[Author, ...]) -> Publication:
+    """`dataclasses.replace(pub, authors=authors)`, faster."""
+    if not _POSITIONAL:
+        return dataclasses.replace(pub, authors=authors)
+    values = list(_VALUES(pub))
+    values[_AUTHORS] = authors
+    return Publication(*values)
+
+
+def _mark_owner(pub: Publication, owner: OwnerMatcher | _OwnerMarks) -> Publication:
     if not pub.authors:
         return pub
-    authors = tuple(
-        dataclasses.replace(a, is_owner=True) if not a.is_owner and matcher.matches(a) else a
-        for a in pub.authors
-    )
-    if all(a is b for a, b in zip(authors, pub.authors, strict=True)):
+    marks = owner if isinstance(owner, _OwnerMarks) else _OwnerMarks(owner)
+    authors = marks.authors(pub.authors)
+    if all(map(operator.is_, authors, pub.authors)):
         return pub
-    return dataclasses.replace(pub, authors=authors)
+    return _with_authors(pub, authors)

@@ -116,10 +116,8 @@ def cite_files(site: Site | TrackedSite) -> Iterator[Output]:
 
 
 def _raw_fields(pub: Publication) -> Mapping[str, str]:
-    """The entry's field values as written (LaTeX kept); decoded values if unknown."""
-    if pub.bib_fields:
-        return pub.bib_fields
-    return {k: _escape(v) for k, v in pub.fields.items()}
+    """The entry's field values as written (LaTeX kept)."""
+    return {**pub.fields, **pub.bib_fields}
 
 
 def _escape(text: str) -> str:

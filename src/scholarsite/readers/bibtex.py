@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from ..errors import Diagnostic
@@ -43,9 +43,38 @@ class RawEntry:
     entry_type: str
     key: str
     fields: dict[str, str]
-    field_locations: dict[str, SourceLocation]
+    field_locations: Mapping[str, SourceLocation]
     location: SourceLocation
     raw: str
+
+
+class _FieldLocations(Mapping[str, SourceLocation]):
+    """Where each field name of an entry starts, worked out from its offset in the entry's
+    text when asked: most locations are never needed (only diagnostics name them)."""
+
+    __slots__ = ("_offsets", "_raw", "_start")
+
+    def __init__(self, offsets: dict[str, int], raw: str, start: SourceLocation) -> None:
+        self._offsets, self._raw, self._start = offsets, raw, start
+
+    def __getitem__(self, name: str) -> SourceLocation:
+        offset, raw, start = self._offsets[name], self._raw, self._start
+        newline = raw.rfind("\n", 0, offset)
+        if newline < 0:
+            return SourceLocation(start.path, start.line, start.col + offset)
+        return SourceLocation(start.path, start.line + raw.count("\n", 0, offset), offset - newline)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._offsets)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._offsets
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 class _Error(Exception):
@@ -79,6 +108,12 @@ _CLOSE = {"{": "}", "(": ")"}
 _BLANK = " \t\n\r\f\v"
 _FAST_HEAD = re.compile(r"(?:\s++|%[^\n]*+)*+([^\s=,{}()\"#%@]++)\s*+=\s*")
 _FAST_LIMIT = 1 << 14
+# the commonest field of all, `name = {value}` and its ',' or closing delimiter, in one
+# match; a value holding '{' is not one (`[^}]` is read much faster than `[^{}]`), nor a
+# long one (a '{' never closed must not make each field read to the end of the file)
+_FAST_FIELD = re.compile(
+    r"(?:\s++|%[^\n]*+)*+([^\s=,{}()\"#%@]++)\s*+=\s*+\{([^}]{0,4096}+)\}\s*+([,)}])"
+)
 _WORD = re.compile(r"[0-9]+(?![^\s,#})])|[A-Za-z_][^\s\"#%'(),={}]*")
 
 
@@ -139,7 +174,8 @@ class _Parser:
         self.at, self.close, self.kind, self.key = 0, "}", "", ""
         self.last_field: tuple[str, int] | None = None  # (name, position)
         self.fields: dict[str, str] = {}
-        self.locations: dict[str, SourceLocation] = {}
+        self.offsets: dict[str, int] = {}  # field name -> its position - self.at
+        self.start = SourceLocation(path)  # where the entry starts
 
     def loc(self, pos: int) -> SourceLocation:
         """The 1-based line and column of `pos`; cheap for increasing positions."""
@@ -268,8 +304,8 @@ class _Parser:
             hint = "a citation key cannot contain spaces, braces, quotes or '=', '#', '%'"
             raise _Error(pos, f"expected ',' after the key '{key}'", hint)
         self.key = key
-        location = self.loc(at)
-        self.fields, self.locations = {}, {}
+        location = self.start = self.loc(at)
+        self.fields, self.offsets = {}, {}
         end = self.field_list(pos + 1) if nxt == "," else pos + 1
         folded = key.casefold()
         first = self.keys.get(folded)
@@ -279,14 +315,33 @@ class _Parser:
             return end
         self.keys[folded] = location
         raw = text[at:end]
-        self.entries.append(RawEntry(kind, key, self.fields, self.locations, location, raw))
+        locations = _FieldLocations(self.offsets, raw, location)
+        self.entries.append(RawEntry(kind, key, self.fields, locations, location, raw))
         return end
 
     def field_list(self, pos: int) -> int:
         """`name = value, ...` up to the closing delimiter (fields, or @string macros)."""
         text, n, close = self.text, self.n, self.close
         fast_value = self.fast_value if self.kind != "string" else None
+        fields, offsets, at = self.fields, self.offsets, self.at
         while True:
+            m = _FAST_FIELD.match(text, pos) if fast_value else None
+            if m is not None:  # the commonest case, in one match
+                name, value, c = m.group(1, 2, 3)
+                simple = "{" not in value and not ("@" in value and "\n" in value)
+                if simple and (c == "," or c == close):
+                    name = name.lower()
+                    name_pos = m.start(1)
+                    self.last_field = (name, name_pos)
+                    if name in fields:
+                        self.store(name, name_pos, value)  # the duplicate's error
+                    else:
+                        fields[name] = _clean(value)
+                        offsets[name] = name_pos - at
+                    if c == close:
+                        return m.end()
+                    pos = m.end()
+                    continue
             m = _FAST_HEAD.match(text, pos) if fast_value else None
             if m is not None:  # the common case: one simple value, found with str.find
                 value, end = fast_value(m.end())
@@ -376,13 +431,14 @@ class _Parser:
             return
         self.last_field = (name, name_pos)
         if name in self.fields:
-            line = self.locations[name].line
+            first = self.at + self.offsets[name]
+            line = self.start.line + self.text.count("\n", self.at, first)
             hint = f"delete one of the two '{name}' fields; the first one is used"
             msg = f"duplicate field '{name}' in entry '{self.key}' (first at line {line})"
             self.report(name_pos, msg, hint)
             return
         self.fields[name] = value
-        self.locations[name] = self.loc(name_pos)
+        self.offsets[name] = name_pos - self.at
 
     def value(self, pos: int, name: str) -> tuple[str, int]:
         """Parse `part # part # ...`; return the expanded, whitespace-collapsed value."""

@@ -36,19 +36,37 @@ FRONT_MATTER: Mapping[str, s.Checker] = {
     "categories": s.listof(s.string),
 }
 #: Where a link target can start in Markdown or raw HTML: `](url`, `]: url`, `<scheme:`
-#: and href/src/srcset attributes (as `markdown.unsafe_urls` reads them).
-_LINKISH = re.compile(
-    r"""\]\(\s*<?([^)\s>]*)|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S*)|<([A-Za-z][A-Za-z0-9+.\-]*:[^\s>]*)>"""
-    r"""|[\s"'](?:href|src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
-    re.I | re.M,
+#: and href/src/srcset attributes (as `markdown.unsafe_urls` reads them). Each needs a
+#: mark in the text ("](", "]:", "<", "=").
+_LINKISH_PARTS = (
+    ("](", r"""\]\(\s*<?([^)\s>]*)"""),
+    ("]:", r"""^[ ]{0,3}\[[^\]]+\]:\s*<?(\S*)"""),
+    ("<", r"""<([A-Za-z][A-Za-z0-9+.\-]*:[^\s>]*)>"""),
+    ("=", r"""[\s"'](?:href|src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""),
 )
+_LINKISH_BY_MARKS: dict[tuple[bool, ...], re.Pattern[str] | None] = {}
+
+
+def _linkish(body: str) -> re.Pattern[str] | None:
+    """The link-target pattern with only the parts whose mark `body` holds (they find the
+    same matches as all parts together; one part alone is found much faster), or None."""
+    present = tuple(mark in body for mark, _ in _LINKISH_PARTS)
+    if present not in _LINKISH_BY_MARKS:
+        parts = [part for (_, part), there in zip(_LINKISH_PARTS, present, strict=True) if there]
+        pattern = re.compile("|".join(parts), re.I | re.M) if parts else None
+        _LINKISH_BY_MARKS[present] = pattern
+    return _LINKISH_BY_MARKS[present]
+
+
 _SAFE_PERMALINK = re.compile(r"^/?([A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*/?$")
 
 
 def check_body_links(body: str, body_line: int, path: str, diags: Diagnostics) -> None:
     """An error for each javascript:, vbscript:, data: (or other unsafe) link target of a
     page body, at its line: in passthrough mode raw HTML would carry it to the page."""
-    candidates = (next(g for g in m.groups() if g is not None) for m in _LINKISH.finditer(body))
+    linkish = _linkish(body)
+    found = linkish.finditer(body) if linkish is not None else ()
+    candidates = (next(g for g in m.groups() if g is not None) for m in found)
     if all(is_safe_url(html.unescape(c).replace("\\", "")) for c in candidates):
         return  # the common case: one regex pass, no second Markdown parse
     lines = body.split("\n")

@@ -56,11 +56,16 @@ _C0 = re.compile(r"[\x00-\x1f\x7f]")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _LINK_START = re.compile(r"(?:\A|[,;])(\s*)([^\s=,;{}/?&#:][^=,;{}/?&#:]*?)\s*=\s*")
 _URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:|[/#.{]")
+# ids that `quote` leaves as they are (its always-safe characters and `safe`)
+_ARXIV_AS_IS = re.compile(r"[A-Za-z0-9_.~/-]*")
+_DOI_AS_IS = re.compile(r"[A-Za-z0-9_.~/:;()\[\]-]*")
 
 
 def decode_url(value: str) -> str:
     """A URL-like field value: `\\url{}` and outer braces removed, `\\_`-style escapes
     undone, no spaces at the ends. No other LaTeX decoding (`~` stays `~`)."""
+    if "\\" not in value and "{" not in value:
+        return value.strip()  # the common case: nothing to undo
     value = _URL_MACRO.sub(r"\1", value.strip().replace("\\~{}", "~"))
     while value.startswith("{") and value.endswith("}") and _balanced(value[1:-1]):
         value = value[1:-1].strip()
@@ -162,14 +167,15 @@ def _authors(raw: RawEntry, diags: Diagnostics) -> tuple[Author, ...]:
     annotation = raw.fields.get("author+an", "")
     if annotation:
         loc = raw.field_locations.get("author+an", raw.location)
-        for index in sorted(parse_annotations(annotation)):
+        parsed = parse_annotations(annotation)
+        for index in sorted(parsed):
             if not 1 <= index <= len(authors):
                 diags.warning(
                     loc,
                     f"annotation for author {index}, but the entry has {len(authors)} authors",
                     "author+an numbers authors from 1, e.g. author+an = {1=equal; 2=equal}",
                 )
-        authors = apply_annotations(authors, annotation)
+        authors = apply_annotations(authors, parsed)
     return tuple(authors)
 
 
@@ -177,13 +183,17 @@ def _links(
     raw: RawEntry, fields: dict[str, str], doi: str, arxiv: str, diags: Diagnostics
 ) -> tuple[Link, ...]:
     candidates: list[tuple[str, str, str, str]] = []  # (field, label, url, kind)
+    get = fields.get
     for name, label in LINK_FIELDS:
-        if fields.get(name):
-            candidates.append((name, label, fields[name], name))
+        url = get(name)
+        if url:
+            candidates.append((name, label, url, name))
     if arxiv:
-        candidates.append(("arxiv", "arXiv", "https://arxiv.org/abs/" + quote(arxiv), "arxiv"))
+        ident = arxiv if _ARXIV_AS_IS.fullmatch(arxiv) else quote(arxiv)
+        candidates.append(("arxiv", "arXiv", "https://arxiv.org/abs/" + ident, "arxiv"))
     if doi:
-        candidates.append(("doi", "DOI", "https://doi.org/" + quote(doi, safe="/:;()[]"), "doi"))
+        ident = doi if _DOI_AS_IS.fullmatch(doi) else quote(doi, safe="/:;()[]")
+        candidates.append(("doi", "DOI", "https://doi.org/" + ident, "doi"))
     if fields.get("url"):
         candidates.append(("url", "URL", fields["url"], "url"))
     if fields.get("links"):
@@ -207,7 +217,8 @@ def _links(
     links: list[Link] = []
     seen: set[str] = set()
     for name, label, url, kind in candidates:
-        if not is_safe_url(url):
+        # an arXiv or DOI link is https: and a quoted id, safe as built
+        if kind != "arxiv" and kind != "doi" and not is_safe_url(url):
             where = f" (link '{label}')" if name == "links" else ""
             diags.error(
                 raw.field_locations.get(name, raw.location),
@@ -222,11 +233,17 @@ def _links(
     return tuple(links)
 
 
-def to_publication(raw: RawEntry, diags: Diagnostics) -> Publication | None:
+def to_publication(
+    raw: RawEntry, diags: Diagnostics, *, safe_chars: bool = False
+) -> Publication | None:
     """Decode and enrich one entry; problems go to `diags` (in source order). None when
-    the entry has no title."""
+    the entry has no title.
+
+    `safe_chars`: the caller knows the entry holds no `UNSAFE_CHARS` (its whole file holds
+    none, @string macros included), so they are not looked for again.
+    """
     local = Diagnostics()
-    pub = _publication(raw, local)
+    pub = _publication(raw if safe_chars else _clean_fields(raw, local), local)
     diags.extend(sorted(local.items, key=lambda d: (d.location.line, d.location.col)))
     return pub
 
@@ -247,13 +264,12 @@ def _clean_fields(raw: RawEntry, diags: Diagnostics) -> RawEntry:
 
 
 def _publication(raw: RawEntry, diags: Diagnostics) -> Publication | None:
-    raw = _clean_fields(raw, diags)
     fields = {
         name: decode_url(value) if name in URL_FIELDS else latex_to_text(value)
         for name, value in raw.fields.items()
     }
     for name, value in fields.items():  # inline Markdown and HTML in text fields
-        if name not in URL_FIELDS and ("](" in value or "<" in value):
+        if name not in URL_FIELDS and ("<" in value or ("]" in value and "](" in value)):
             for bad in unsafe_urls(value):
                 diags.error(
                     raw.field_locations.get(name, raw.location),
@@ -301,7 +317,6 @@ def _publication(raw: RawEntry, diags: Diagnostics) -> Publication | None:
         arxiv=arxiv,
         links=_links(raw, fields, doi, arxiv, diags),
         fields=MappingProxyType(fields),
-        raw=raw.raw,
-        bib_fields=MappingProxyType(raw.fields),
+        bib_fields=MappingProxyType({k: v for k, v in raw.fields.items() if v != fields[k]}),
         location=raw.location,
     )
