@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import operator
 import os
 import sys
 import time
@@ -129,13 +130,30 @@ def _plain(value: object) -> object:
 
 def _record_encoder(cls: type):
     """`encode` for one registered dataclass: {"C": name, "v": [field values]}."""
-    name, names = cls.__name__, tuple(f.name for f in _fields(cls))
+    name, names = cls.__name__, [f.name for f in _fields(cls)]
+    get = operator.attrgetter(*names)
+    values = get if len(names) > 1 else (lambda value: (get(value),))
 
     def encode_record(value: object) -> object:
-        return {"C": name, "v": [encode(getattr(value, n)) for n in names]}
+        got = values(value)
+        return {"C": name, "v": [v if type(v) in _SCALARS else encode(v) for v in got]}
 
     return encode_record
 
+
+def _encode_sequence(value: tuple) -> list:
+    return [v if type(v) in _SCALARS else encode(v) for v in value]
+
+
+def _encode_pairs(value: Mapping) -> list:
+    return [
+        [k, v] if type(k) is str and type(v) is str else [encode(k), encode(v)]
+        for k, v in value.items()
+    ]
+
+
+#: Types that are their own JSON (checked by exact type: a subclass may differ).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 _FAST: dict[type, object] = {
     str: _plain,
@@ -143,10 +161,11 @@ _FAST: dict[type, object] = {
     float: _plain,
     bool: _plain,
     type(None): _plain,
-    tuple: lambda value: [encode(v) for v in value],
-    list: lambda value: {"L": [encode(v) for v in value]},
-    dict: lambda value: {"D": [[encode(k), encode(v)] for k, v in value.items()]},
-    MappingProxyType: lambda value: {"M": [[encode(k), encode(v)] for k, v in value.items()]},
+    tuple: _encode_sequence,
+    list: lambda value: {"L": _encode_sequence(value)},
+    dict: lambda value: {"D": _encode_pairs(value)},
+    MappingProxyType: lambda value: {"M": _encode_pairs(value)},
+    frozenset: lambda value: {"F": sorted((encode(v) for v in value), key=repr) if value else []},
 }
 
 
@@ -244,7 +263,8 @@ def _write_records(path: Path, entries: Iterable[tuple[str, object]]) -> None:
     are never all in memory as JSON text. The header line is written last, in its place,
     padded with spaces (JSON allows them); readers see the same file shape."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    dumps = json.JSONEncoder(separators=(",", ":")).encode  # ASCII, as _write_json
+    # ASCII, as _write_json; records are trees (encode makes them), never circular
+    dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
     start = HEADER_WIDTH + 1
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

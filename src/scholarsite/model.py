@@ -20,6 +20,14 @@ ROLE_SYMBOLS: Mapping[str, str] = MappingProxyType(
 )
 """Printed mark of each author role; the order is the legend's order."""
 
+#: The BibTeX fields of a paper's citation export (cite.bib), in their order there.
+EXPORTED_FIELDS: tuple[str, ...] = (
+    "title", "author", "editor", "booktitle", "journal", "volume", "number", "pages",
+    "chapter", "edition", "series", "year", "month", "publisher", "address", "organization",
+    "school", "institution", "howpublished", "type", "isbn", "issn", "doi", "url", "eprint",
+    "archiveprefix", "primaryclass",
+)  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class SourceLocation:
@@ -98,8 +106,8 @@ class Publication:
     arxiv: str = ""
     links: tuple[Link, ...] = ()
     fields: Mapping[str, str] = field(default_factory=lambda: EMPTY_MAP)
-    #: the field values as written where they differ from `fields` (LaTeX kept, @string
-    #: macros expanded), for cite.bib
+    #: the values of EXPORTED_FIELDS (but author) as written, where they differ from
+    #: `fields` (LaTeX kept, @string macros expanded): cite.bib prints them
     bib_fields: Mapping[str, str] = field(default_factory=lambda: EMPTY_MAP)
     location: SourceLocation = SourceLocation("")
 

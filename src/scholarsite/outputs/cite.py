@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from ..csl import csl_item, is_preprint
 from ..deps import Job, TrackedSite
 from ..markdown import inline_text
-from ..model import Author, Publication, Site
+from ..model import EXPORTED_FIELDS, Author, Publication, Site
 from ..views import Urls
 from .meta import keywords_of, split_pages
 from .output import Output
@@ -33,12 +33,7 @@ __all__ = [
 ]
 
 #: The standard fields kept in exports, in this order.
-BIBTEX_FIELDS = (
-    "title", "author", "editor", "booktitle", "journal", "volume", "number", "pages",
-    "chapter", "edition", "series", "year", "month", "publisher", "address", "organization",
-    "school", "institution", "howpublished", "type", "isbn", "issn", "doi", "url", "eprint",
-    "archiveprefix", "primaryclass",
-)  # fmt: skip
+BIBTEX_FIELDS = EXPORTED_FIELDS  # the fields of cite.bib, in this order
 _RIS_TYPES = {
     "article": "JOUR",
     "inproceedings": "CPAPER",

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from ..errors import Diagnostics
 from ..latex import latex_to_text
 from ..markdown import UNSAFE_CHARS, strip_unsafe_chars, unsafe_urls
-from ..model import Author, Link, Publication
+from ..model import EXPORTED_FIELDS, Author, Link, Publication
 from ..names import apply_annotations, parse_annotations, split_names
 from ..slug import slugify
 from ..urls import is_safe_url
@@ -233,6 +233,16 @@ def _links(
     return tuple(links)
 
 
+_KEPT_AS_WRITTEN = frozenset(EXPORTED_FIELDS) - {"author"}  # authors print from their parts
+
+
+def _as_written(raw: RawEntry, fields: dict[str, str]) -> MappingProxyType:
+    """The exported fields whose value as written differs from the decoded one."""
+    return MappingProxyType(
+        {k: v for k, v in raw.fields.items() if k in _KEPT_AS_WRITTEN and v != fields[k]}
+    )
+
+
 def to_publication(
     raw: RawEntry, diags: Diagnostics, *, safe_chars: bool = False
 ) -> Publication | None:
@@ -317,6 +327,6 @@ def _publication(raw: RawEntry, diags: Diagnostics) -> Publication | None:
         arxiv=arxiv,
         links=_links(raw, fields, doi, arxiv, diags),
         fields=MappingProxyType(fields),
-        bib_fields=MappingProxyType({k: v for k, v in raw.fields.items() if v != fields[k]}),
+        bib_fields=_as_written(raw, fields),
         location=raw.location,
     )
