@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from scholarsite.build import build
@@ -181,3 +184,17 @@ def test_rebuild_replaces_previous_output(make_site, tmp_path):
     build(root, out)
     assert not (out / "old").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_the_program_prints_everything_before_it_leaves(make_site, tmp_path):
+    """`scholarsite build` ends without Python's teardown: its output must still arrive
+    whole through a pipe, with the exit code of the command."""
+    root = make_site({"publications.bib": BIB})
+    command = [sys.executable, "-m", "scholarsite.cli", "build", str(root), "-o"]
+    done = subprocess.run([*command, str(tmp_path / "out"), "--timings"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.decode().splitlines()
+    assert lines[0].startswith("Built ") and lines[-1].lstrip().startswith("cache")
+    (root / "site.yaml").write_text("them: x\n", encoding="utf-8")
+    failed = subprocess.run([*command, str(tmp_path / "out")], capture_output=True)
+    assert failed.returncode == 1 and b"unknown key 'them'" in failed.stderr

@@ -186,6 +186,8 @@ def build(
     for stage, secs in report.timings.items():
         on = f" ({report.workers} processes)" if stage == "render" and report.workers > 1 else ""
         _say(f"  {stage:<8} {secs * 1000:8.1f} ms{on}", level=0 if timings else 1)
+    global _LEAVE_FAST
+    _LEAVE_FAST = True
 
 
 @main.command(epilog=f"Example: {EXAMPLES['serve']}")
@@ -526,5 +528,30 @@ def import_bibtex(file: Path, into: Path) -> None:
     _run_import(run, file, into)
 
 
+#: Set by a command whose process may end without freeing its objects one by one.
+_LEAVE_FAST = False
+
+
+def run() -> None:
+    """The `scholarsite` program: `main`, then, after a build, leave at once: the system
+    frees the memory, while Python's freeing of a large site's records one by one took
+    50 ms of its build (measured at 6,000 pages). Output is flushed first; a build has
+    waited for every process it started."""
+    try:
+        main()
+    except SystemExit as exc:  # click always ends this way
+        if not _LEAVE_FAST:
+            raise
+        code = exc.code
+    else:
+        return
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
