@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -26,7 +27,7 @@ class Urls:
 
     @property
     def base_path(self) -> str:
-        return urlsplit(self.base_url).path or "/"
+        return _split_base(self.base_url)[1]
 
     def url(self, path: str) -> str:
         """A root-relative link to a site path, e.g. /publications/ -> /repo/publications/."""
@@ -52,9 +53,14 @@ class Urls:
 
     def absolute(self, path: str) -> str:
         """The canonical absolute URL (relative when base_url has no host)."""
-        link = self.url(path)
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}{link}" if parts.netloc else link
+        return _split_base(self.base_url)[0] + self.url(path)
+
+
+@functools.cache
+def _split_base(base_url: str) -> tuple[str, str]:
+    """("https://host" or "" without a host, the path or "/") of a base_url."""
+    parts = urlsplit(base_url)
+    return (f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""), parts.path or "/"
 
 
 @dataclass(frozen=True, slots=True)
