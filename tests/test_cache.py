@@ -7,14 +7,16 @@ import json
 import os
 import subprocess
 import sys
+from collections import OrderedDict
 from pathlib import Path
 from types import MappingProxyType
 
 import pytest
 
 from scholarsite import cache as cache_module
+from scholarsite import csl as csl_module
 from scholarsite import parse as parse_module
-from scholarsite.build import build
+from scholarsite.build import build, load_site
 from scholarsite.cache import (
     CACHE_DIR,
     RECORDS_FILE,
@@ -206,10 +208,15 @@ def poison(site: Path, tool: str | None = None) -> None:
         path.write_bytes(json.dumps(header).encode() + b"\n" + body)
 
 
-def test_build_reuses_cached_records_and_clean_ignores_them(site, tmp_path):
+APA = "reference_style: apa\n"  # formatted references are what the cache keeps
+
+
+def test_build_reuses_cached_records_and_clean_ignores_them(make_site, tmp_path, monkeypatch):
+    site = make_site({**SITE, "site.yaml": APA})
     out = tmp_path / "out"
     build(site, out)
     poison(site)
+    monkeypatch.setattr(csl_module, "_MEMORY", OrderedDict())  # as in a new process
     (site / "data" / "awards.yaml").write_text("- title: Another Medal\n")  # not the bib
     build(site, out)
     landing = out / "publications" / "alpha2020" / "index.html"
@@ -218,7 +225,8 @@ def test_build_reuses_cached_records_and_clean_ignores_them(site, tmp_path):
     assert "Alpha Title" in landing.read_text() and "Poisoned" not in landing.read_text()
 
 
-def test_a_cache_from_another_tool_version_is_not_trusted(site, tmp_path):
+def test_a_cache_from_another_tool_version_is_not_trusted(make_site, tmp_path):
+    site = make_site({**SITE, "site.yaml": APA})
     out = tmp_path / "out"
     build(site, out)
     poison(site, tool="0" * 32)
@@ -227,7 +235,15 @@ def test_a_cache_from_another_tool_version_is_not_trusted(site, tmp_path):
     assert "Alpha Title" in (out / "publications" / "alpha2020" / "index.html").read_text()
 
 
-def test_only_the_edited_bibtex_entry_is_converted_again(site, tmp_path, monkeypatch):
+def test_parsed_records_are_not_written(site, tmp_path):
+    """Reading 5,000 entries back took longer than parsing them: only costly records
+    (formatted references) and the output manifests are written."""
+    build(site, tmp_path / "out")
+    assert _read_json(site / CACHE_DIR / RECORDS_FILE)["entries"] == {}
+
+
+def test_only_the_edited_bibtex_entry_is_converted_again(site, monkeypatch):
+    """In one process (as `serve` reads after each edit), through the cache in memory."""
     calls: list[str] = []
     real = parse_module.to_publication
 
@@ -236,22 +252,22 @@ def test_only_the_edited_bibtex_entry_is_converted_again(site, tmp_path, monkeyp
         return real(raw, diags, **options)
 
     monkeypatch.setattr(parse_module, "to_publication", counting)
-    out = tmp_path / "out"
-    build(site, out)
+    cache = Cache(None)
+    load_site(site, cache=cache)
     assert sorted(calls) == ["alpha2020", "beta2021", "gamma2022"]
     calls.clear()
     (site / "publications.bib").write_text(BIB.replace("Beta Title", "Beta Retitled"))
-    build(site, out)
+    load_site(site, cache=cache)
     assert calls == ["beta2021"]
     calls.clear()
     (site / "site.yaml").write_text((site / "site.yaml").read_text() + "description: Hi\n")
-    build(site, out)
+    load_site(site, cache=cache)
     assert sorted(calls) == ["alpha2020", "beta2021", "gamma2022"]  # new settings: all again
 
 
-def test_unchanged_files_are_not_parsed_again(site, tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    build(site, out)
+def test_unchanged_files_are_not_parsed_again(site, monkeypatch):
+    cache = Cache(None)
+    load_site(site, cache=cache)
     parsed: list[str] = []
     real = parse_module.read_section
 
@@ -261,7 +277,7 @@ def test_unchanged_files_are_not_parsed_again(site, tmp_path, monkeypatch):
 
     monkeypatch.setattr(parse_module, "read_section", counting)
     (site / "publications.bib").write_text(BIB + "\n")
-    assert not build(site, out).up_to_date
+    load_site(site, cache=cache)
     assert parsed == []
 
 

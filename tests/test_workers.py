@@ -49,6 +49,11 @@ SITE = {
 }
 
 
+APA_SITE_YAML = SITE["site.yaml"].replace(
+    "owner_names:", "reference_style: apa\n        owner_names:"
+)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
@@ -123,17 +128,13 @@ def test_progress_is_reported_up_to_the_total(make_site, tmp_path):
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
-def test_bibliography_entries_are_stored_once(make_site, tmp_path):
-    root = make_site(SITE)
-    build(root, tmp_path / "out", search=False)
-    entries = _read_json(root / CACHE_DIR / RECORDS_FILE)["entries"].values()
-    (bib_file,) = [e for e in entries if e["C"] == "FileResult" and e["v"][1] == "bib"]
-    records = bib_file["v"][2]
-    assert len(records) == 40 and all(r["C"] == "BibRef" for r in records)
-    items = [e for e in entries if e["C"] == "BibItem"]
-    assert len(items) == 40 and json.dumps(items).count("paper007") >= 1
-    # a fresh cache reads the file's record back as references to the entries
-    build(root, tmp_path / "again", search=False)
+def test_the_references_workers_format_reach_the_cache(make_site, tmp_path):
+    root = make_site({**SITE, "site.yaml": APA_SITE_YAML})
+    build(root, tmp_path / "out", search=False, workers=2)
+    entries = _read_json(root / CACHE_DIR / RECORDS_FILE)["entries"]
+    assert len([k for k in entries if k.startswith("csl:")]) == 80  # 40 papers, 2 languages
+    assert json.dumps(list(entries.values())).count("Paper 7") >= 1
+    build(root, tmp_path / "again", search=False, workers=2)  # read back, same pages
     assert tree(tmp_path / "out") == tree(tmp_path / "again")
 
 
@@ -162,7 +163,7 @@ def test_a_page_rewritten_later_with_the_same_size_is_seen(make_site, tmp_path, 
 
 def test_a_large_cache_is_written_by_a_forked_saver(make_site, tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "SAVE_SOON_MIN", 1)
-    root = make_site(SITE)
+    root = make_site({**SITE, "site.yaml": APA_SITE_YAML})
     build(root, tmp_path / "out", search=False, clean=True)
     assert _read_json(root / CACHE_DIR / RECORDS_FILE) is not None
     fresh = Cache.for_site(root, tmp_path / "out")

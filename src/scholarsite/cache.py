@@ -1,4 +1,6 @@
-"""The build cache: parsed records and output manifests in `.scholarsite-cache/`.
+"""The build cache: costly records (CSL-formatted references) and output manifests in
+`.scholarsite-cache/`; parsed records in memory only (reading 5,000 BibTeX entries back
+from disk took longer than parsing them again).
 
 The folder sits beside the site folder's `_site/`, never inside an output folder. Every key
 is a hash of file *contents* (never a modification time), salted with the hash of
@@ -298,7 +300,8 @@ def _write_records(path: Path, entries: Iterable[tuple[str, object]]) -> None:
 
 
 class Cache:
-    """Parsed records by content key, and what the last build of each output folder wrote.
+    """Records by content key (written: costly ones; in memory: parsed ones), and what the
+    last build of each output folder wrote.
 
     `Cache(None)` is a cache in memory only (nothing read, nothing written).
     """
@@ -309,7 +312,7 @@ class Cache:
         self._stored: dict[str, object] = {}  # key -> plain data, as read from disk
         self._values: dict[str, object] = {}  # key -> decoded record
         self._used: set[str] = set()
-        self._saved_as: dict[str, object] = {}
+        self._memory: dict[str, object] = {}  # key -> record kept in this process only
         self._saver: tuple[int, frozenset[str]] | None = None  # see save_soon
         # read when a record is first asked for: a build with nothing to do never needs it
         self._unread = folder is not None and load
@@ -348,6 +351,8 @@ class Cache:
 
     def get(self, key: str) -> object | None:
         """The record stored under `key`, or None (also for an entry that does not decode)."""
+        if key in self._memory:
+            return self._memory[key]
         if key in self._values:
             self._used.add(key)
             return self._values[key]
@@ -365,16 +370,16 @@ class Cache:
         self._used.add(key)
         return value
 
-    def put(self, key: str, value: object, *, saved_as: object = None) -> None:
-        """Keep `value` under `key` (encoded when saved; skipped if it cannot be).
-
-        `saved_as` is what is written instead (e.g. references to records stored under
-        keys of their own); `get` gives `value` in this process."""
+    def put(self, key: str, value: object, *, persist: bool = True) -> None:
+        """Keep `value` under `key`: written with the cache (encoded; skipped if it cannot
+        be), or, not `persist`, for this process only: what is cheaper to compute again
+        than to read back."""
+        if not persist:
+            self._memory[key] = value
+            return
         self._values[key] = value
         self._stored.pop(key, None)
         self._used.add(key)
-        if saved_as is not None:
-            self._saved_as[key] = saved_as
 
     def used(self) -> frozenset[str]:
         """The keys used so far (a forked worker sends back what it used after: `since`)."""
@@ -437,7 +442,7 @@ class Cache:
                 plain = self._stored.get(key)
                 if plain is None:
                     try:
-                        plain = encode(self._saved_as.get(key, self._values[key]))
+                        plain = encode(self._values[key])
                     except (TypeError, RecursionError):
                         continue
                     if keep:

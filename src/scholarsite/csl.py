@@ -247,13 +247,16 @@ class ReferenceFormatter:
         """One publication as an HTML reference (cached by entry content and style)."""
         item, marked = self._marked_item(pub)
         key = self._key(item, marked)
-        stored = self.store.get("csl:" + key) if self.store is not None else None
-        html = stored if isinstance(stored, str) else _MEMORY.get(key)
+        html = _MEMORY.get(key)  # formatted in this process
+        stored = None
+        if html is None and self.store is not None:
+            stored = self.store.get("csl:" + key)
+            html = stored if isinstance(stored, str) else None
         if html is None:
             html = self._render(item, marked)
+            _remember(key, html)  # only what was formatted here: --clean trusts no file
         if self.store is not None and stored is None:
             self.store.put("csl:" + key, html)  # (a build's cache keeps what it used)
-        _remember(key, html)
         return Markup(html)
 
     def format_all(self, pubs: Iterable[Publication]) -> dict[str, Markup]:

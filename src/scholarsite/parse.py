@@ -143,22 +143,15 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class BibRef:
-    """An entry of a cached bibliography: each entry is stored once, under its own key."""
-
-    key: str
-
-
-register(BibItem, BibRef, FileResult)
+register(BibItem, FileResult)
 
 
 class RecordCache(Protocol):
-    """Where parsed records are kept between builds (see `cache.Cache`)."""
+    """Where parsed records are kept between reads in one process (see `cache.Cache`)."""
 
     def key(self, *parts: str) -> str: ...
     def get(self, key: str) -> object | None: ...
-    def put(self, key: str, value: object, *, saved_as: object = None) -> None: ...
+    def put(self, key: str, value: object, *, persist: bool = True) -> None: ...
 
 
 def read_source(
@@ -178,13 +171,12 @@ def read_source(
         data = fh.read()
     key = cache.key("file", src.kind, src.rel, digest(data)) if cache is not None else ""
     if cache is not None:
-        hit = _resolved(cache.get(key), cache)
-        if hit is not None:
+        hit = cache.get(key)
+        if isinstance(hit, FileResult):
             return hit
     diags = Diagnostics()
     text = decode_text(data, src.rel, diags)
     records: tuple = ()
-    refs: tuple[BibRef, ...] = ()
     if text is not None and src.kind == "data":
         name = src.rel.split("/")[-1].rsplit(".", 1)[0]
         records = read_section(name, text, src.rel, diags)
@@ -192,30 +184,15 @@ def read_source(
         entries, problems = parse_bibtex(text, src.rel)
         diags.extend(problems)
         safe = _safe_chars(data, text)
-        keyed = [_bib_item(src.rel, raw, cache, safe) for raw in entries]
-        records = tuple(item for _, item in keyed)
-        refs = tuple(BibRef(k) for k, _ in keyed)
+        records = tuple(_bib_item(src.rel, raw, cache, safe) for raw in entries)
     elif text is not None and src.kind == "page":
         rel = src.rel.split("/", 1)[1]
         page = read_page(text, src.rel, rel, diags, config.languages)
         records = (page,) if page is not None else ()
     result = FileResult(src.rel, src.kind, records, tuple(diags.items))
     if cache is not None:
-        saved = FileResult(src.rel, src.kind, refs, result.diagnostics) if refs else None
-        cache.put(key, result, saved_as=saved)  # each entry is saved once, under its own key
+        cache.put(key, result, persist=False)  # see _bib_item
     return result
-
-
-def _resolved(hit: object, cache: RecordCache) -> FileResult | None:
-    """A cached FileResult, its BibRefs replaced by the entries (None if one is missing)."""
-    if not isinstance(hit, FileResult):
-        return None
-    if not any(isinstance(r, BibRef) for r in hit.records):
-        return hit
-    items = tuple(cache.get(r.key) if isinstance(r, BibRef) else r for r in hit.records)
-    if not all(isinstance(item, BibItem) for item in items):
-        return None
-    return FileResult(hit.rel, hit.kind, items, hit.diagnostics)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -238,9 +215,12 @@ def _safe_chars(data: bytes, text: str) -> bool:
 
 def _bib_item(
     rel: str, raw: RawEntry, cache: RecordCache | None, safe_chars: bool = False
-) -> tuple[str, BibItem]:
-    """One entry and its cache key, converted (or taken from `cache`: the key covers the
-    text as written, its position and its fields with macros expanded)."""
+) -> BibItem:
+    """One entry, converted (or taken from `cache`: its key covers the text as written, its
+    position and its fields with macros expanded).
+
+    Parsed records are kept in memory only (`serve` converts just the entries an edit
+    touched): read back from disk, 5,000 entries took longer to decode than to parse."""
     key = ""
     if cache is not None:
         fields = "\x00".join(f"{k}\x01{v}" for k, v in raw.fields.items())
@@ -248,13 +228,13 @@ def _bib_item(
         key = cache.key("bibentry", rel, where, raw.raw, fields)
         hit = cache.get(key)
         if isinstance(hit, BibItem):
-            return key, hit
+            return hit
     diags = Diagnostics()
     pub = to_publication(raw, diags, safe_chars=safe_chars)
     item = BibItem(raw.key, raw.location, pub, tuple(diags.items))
     if cache is not None:
-        cache.put(key, item)
-    return key, item
+        cache.put(key, item, persist=False)
+    return item
 
 
 def assemble(config: Config, results: Iterable[FileResult], diags: Diagnostics) -> Parsed:
