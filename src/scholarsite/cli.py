@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import os
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -319,7 +318,7 @@ def new(site_dir: Path, no_input: bool, **options) -> None:
         _say(report.import_report, level=1)
     for note in report.notes:
         _say(f"note: {note}", fg="yellow")
-    where = shlex.quote(str(site_dir))
+    where = _quoted(site_dir)
     _say(f"Created {site_dir} ({len(report.files)} files). Next:", fg="green")
     _say(f"  {_invoked_as()} serve {where}    # preview on http://127.0.0.1:8000")
     _say("  edit site.yaml, data/*.yaml, content/about.md and publications.bib")
@@ -335,7 +334,14 @@ def _invoked_as() -> str:
     found = shutil.which("scholarsite")
     if here.name != "scholarsite" or (found and Path(found).resolve() == here.resolve()):
         return "scholarsite"
-    return shlex.quote(str(here))
+    return _quoted(here)
+
+
+def _quoted(path: Path) -> str:
+    """`path` as a shell word."""
+    import shlex  # 7 ms of start-up a build does not need
+
+    return shlex.quote(str(path))
 
 
 def _stdin_is_terminal() -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,6 +66,8 @@ class Diagnostics:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A "did you mean ...?" hint, or a list of valid choices when nothing is close."""
+    import difflib  # only when a name was not found
+
     choices = sorted(choices)
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:

@@ -17,7 +17,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -59,13 +58,21 @@ CJK_FONT_DIRS = (
 )
 #: 2000-01-01T00:00:00Z: the PDF is the same bytes whenever it is built.
 FIXED_TIMESTAMP = 946684800
-_CJK = re.compile(
+_CJK_CLASS = (
     "[\u2e80-\u2fdf\u3000-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
     "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
 )
 # What typst's embedded fonts (Libertinus Serif, New Computer Modern, DejaVu Sans Mono)
 # cover: Latin, IPA, Greek, Cyrillic, Hebrew, punctuation, symbols, arrows, maths.
-_COVERED = re.compile("[\u0000-\u052f\u0590-\u05ff\u1e00-\u1fff\u2000-\u2bff\ufb00-\ufb06]")
+_COVERED_CLASS = "[\u0000-\u052f\u0590-\u05ff\u1e00-\u1fff\u2000-\u2bff\ufb00-\ufb06]"
+
+
+@cache
+def _pattern(char_class: str) -> re.Pattern[str]:
+    """Compiled when the CV is typeset (3 ms a build without a PDF does not spend)."""
+    return re.compile(char_class)
+
+
 _MEMO: dict[str, tuple[bytes, tuple[str, ...]]] = {}
 
 
@@ -256,6 +263,8 @@ def _link_text(key: str, url: str) -> str:
 @cache
 def cjk_font_dirs() -> tuple[str, ...]:
     """Folders holding a CJK font (Noto CJK / Source Han), found once per process."""
+    import subprocess  # only here: the CV page of a build does not need it
+
     for d in CJK_FONT_DIRS:
         p = Path(d)
         if p.is_dir() and (any(p.glob("*CJK*")) or any(p.glob("SourceHan*"))):
@@ -276,7 +285,11 @@ def uncovered(text: str, cjk: bool) -> str:
     """The characters of `text` that no available font covers (each once, in order)."""
     missing = []
     for ch in text:
-        if _COVERED.match(ch) or (cjk and _CJK.match(ch)) or ch in missing:
+        if (
+            _pattern(_COVERED_CLASS).match(ch)
+            or (cjk and _pattern(_CJK_CLASS).match(ch))
+            or ch in missing
+        ):
             continue
         missing.append(ch)
     return "".join(missing)
@@ -299,7 +312,7 @@ def cv_pdf(site: Site, theme: Theme, diags: Diagnostics) -> Output | None:
     cfg = site.config
     lang = Lang(cfg.language, cfg.language, Urls(cfg.base_url))
     probe, texts = cv_data(site, lang, [BASE_FONT])
-    needs_cjk = any(_CJK.search(text) for _, _, text in texts)
+    needs_cjk = any(_pattern(_CJK_CLASS).search(text) for _, _, text in texts)
     font_dirs = cjk_font_dirs() if needs_cjk else ()
     fonts = [BASE_FONT, *(_cjk_families(font_dirs) if font_dirs else ())]
     for what, where, text in texts:
@@ -307,7 +320,7 @@ def cv_pdf(site: Site, theme: Theme, diags: Diagnostics) -> Output | None:
         if missing:
             hint = (
                 "install a CJK font, e.g. Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk)"
-                if _CJK.search(missing)
+                if _pattern(_CJK_CLASS).search(missing)
                 else "install a font covering these characters, or write them in Latin script"
             )
             diags.warning(where, f"cv.pdf: no font covers {' '.join(missing)!s} (in {what})", hint)

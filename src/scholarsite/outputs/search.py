@@ -21,9 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -100,6 +98,9 @@ def search_index(
     outputs: Iterable[Output], diags: Diagnostics, *, previous: Path | None = None
 ) -> list[Output]:
     """The pagefind bundle for the HTML among `outputs` ([] and a warning on failure)."""
+    import subprocess  # here: the pages' facets (below) are needed by every build, not these
+    import tempfile
+
     pages = _indexed(outputs)
     if not pages:
         return []
