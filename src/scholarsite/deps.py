@@ -34,11 +34,19 @@ MISSING = object()
 
 
 class Recorder:
-    """Collects read keys into frames (one per job or memo) and keeps memoized values."""
+    """Collects read keys into frames (one per job or memo) and keeps memoized values.
+
+    A frame that uses a memo records one key for it, ``memo:<key>``, not the keys the memo
+    read: a page that uses the navigation (which read every page's title) carries one key,
+    not thousands. `expand` turns changed keys into the memos they reach.
+    """
 
     def __init__(self, *, tracking: bool = True) -> None:
         self.tracking = tracking
         self.memos: dict[Any, tuple[object, frozenset[str]]] = {}
+        #: memo ref -> every key that memo ever read (kept when the value is dropped, so
+        #: the jobs that used it can still be found; grown, never shrunk, until `clear`)
+        self.memo_keys: dict[str, frozenset[str]] = {}
         self._frames: list[set[str]] = []
         self._added: list[Any] = []
 
@@ -60,26 +68,54 @@ class Recorder:
                 self._frames[-1].update(keys)
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """`compute()` once per key; every later use replays the keys it read."""
+        """`compute()` once per key; the frame using it records `memo_ref(key)`."""
         hit = self.memos.get(key)
-        if hit is not None:
-            value, keys = hit
-            if self._frames:
-                self._frames[-1].update(keys)
-            return value
-        with self.frame() as keys:
-            value = compute()
-        _check_plain(key, value)
-        self.memos[key] = (value, frozenset(keys))
-        self._added.append(key)
-        return value
+        if not self.tracking:  # a build: nothing is rendered again, nothing to record
+            if hit is None:
+                value = compute()
+                _check_plain(key, value)
+                hit = self.memos[key] = (value, frozenset())
+            return hit[0]
+        ref = memo_ref(key)
+        if hit is None:
+            keys: set[str] = set()
+            self._frames.append(keys)
+            try:
+                value = compute()
+            finally:
+                self._frames.pop()
+            _check_plain(key, value)
+            hit = self.memos[key] = (value, frozenset(keys))
+            self.memo_keys[ref] = self.memo_keys.get(ref, frozenset()) | hit[1]
+            self._added.append(key)
+        if self._frames:
+            self._frames[-1].add(ref)
+        return hit[0]
 
-    def invalidate(self, changed: set[str]) -> int:
-        """Drop the memoized values that read any of `changed`; returns how many."""
-        stale = [k for k, (_, keys) in self.memos.items() if not keys.isdisjoint(changed)]
-        for k in stale:
-            del self.memos[k]
-        return len(stale)
+    def expand(self, changed: set[str]) -> set[str]:
+        """`changed` and the refs of every memo that read any of it, directly or through
+        another memo."""
+        out = set(changed)
+        while True:
+            more = {
+                r for r, keys in self.memo_keys.items() if r not in out and not keys.isdisjoint(out)
+            }
+            if not more:
+                return out
+            out |= more
+
+    def invalidate(self, changed: set[str]) -> set[str]:
+        """Drop the memoized values that read any of `changed` (directly or through another
+        memo); returns `changed` with their refs, what the jobs' keys are compared with."""
+        dirty = self.expand(changed)
+        for key in [k for k in self.memos if memo_ref(k) in dirty]:
+            del self.memos[key]
+        return dirty
+
+    def clear(self) -> None:
+        """Forget every memo (everything changed)."""
+        self.memos.clear()
+        self.memo_keys.clear()
 
     def commit(self) -> None:
         """Keep the memoized values of the last attempt."""
@@ -90,6 +126,11 @@ class Recorder:
         for key in self._added:
             self.memos.pop(key, None)
         self._added.clear()
+
+
+def memo_ref(key: Any) -> str:
+    """The key a frame records for using the memo `key`."""
+    return f"memo:{key!r}"
 
 
 def _check_plain(key: Any, value: object) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,10 +162,10 @@ class Incremental:
             dirty = changed_keys(good.site, site) | templates
             dirty |= {f"file:{rel}" for rel in changed}
         if EVERYTHING in dirty:
-            self.recorder.memos.clear()
+            self.recorder.clear()
             env = make_environment(theme, self.recorder)
         else:
-            self.recorder.invalidate(dirty)
+            dirty = self.recorder.invalidate(dirty)  # with the memos the changes reach
             fresh = templates or theme.template_dirs != good.theme.template_dirs
             env = make_environment(theme, self.recorder) if fresh else good.env
 
@@ -338,7 +338,9 @@ class Incremental:
         known = self._good.templates if self._good is not None and not looks else {}
         names = set(self._good.templates) if self._good is not None else set()
         for key in rendered:
-            names.update(k[9:] for k in good.jobs[key].keys if k.startswith("template:"))
+            names.update(_templates(good.jobs[key].keys))
+        for keys in self.recorder.memo_keys.values():  # templates read inside memos
+            names.update(_templates(keys))
         good.templates = {
             name: known[name] if name in known else _template_fingerprint(good.theme, name)
             for name in names
@@ -388,3 +390,8 @@ def _where(exc: Exception, job: str) -> SourceLocation:
     name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     line = getattr(exc, "lineno", None) or 0
     return SourceLocation(str(name), int(line), 1) if name else SourceLocation(job)
+
+
+def _templates(keys: Iterable[str]) -> Iterator[str]:
+    """The template names among recorded keys."""
+    return (k[9:] for k in keys if k.startswith("template:"))
