@@ -39,7 +39,7 @@ def manifest(folder: Path) -> dict[str, str]:
     }
 
 
-def big_site(root: Path, title: str, pubs: int = 300, pages: int = 80) -> Path:
+def big_site(root: Path, title: str, pubs: int = 600, pages: int = 160) -> Path:
     """A site big enough that a build takes a good part of a second."""
     entries = []
     for i in range(pubs):

@@ -161,8 +161,7 @@ def test_a_page_rewritten_later_with_the_same_size_is_seen(make_site, tmp_path, 
     assert page.read_bytes() == html
 
 
-def test_a_large_cache_is_written_by_a_forked_saver(make_site, tmp_path, monkeypatch):
-    monkeypatch.setattr(cache_module, "SAVE_SOON_MIN", 1)
+def test_the_cache_of_a_parallel_build_is_written(make_site, tmp_path):
     root = make_site({**SITE, "site.yaml": APA_SITE_YAML})
     build(root, tmp_path / "out", search=False, clean=True)
     assert _read_json(root / CACHE_DIR / RECORDS_FILE) is not None

@@ -286,17 +286,12 @@ def build(
         report.up_to_date = True
         return report
     site, theme, warnings = load_site(root, drafts=drafts, cache=cache)
-    cache.save_soon()  # a large site's records are written while its pages render
     clock.lap("read")
     clean_stale(out)
-    try:
-        diags = write_site(
-            site, theme, out, report, clock, cache=cache, force=force, search=search,
-            pdf=pdf, cite=cite, workers=workers, progress=progress,
-        )  # fmt: skip
-    except BaseException:
-        cache.wait()  # leave no saver behind
-        raise
+    diags = write_site(
+        site, theme, out, report, clock, cache=cache, force=force, search=search,
+        pdf=pdf, cite=cite, workers=workers, progress=progress,
+    )  # fmt: skip
     report.warnings = warnings + diags.warnings
     cache.save()
     cache.record_output(out, stamp, report.files, report.warnings)

@@ -35,8 +35,6 @@ from .errors import Diagnostic
 from .source import discover
 
 CACHE_DIR = ".scholarsite-cache"
-#: `save_soon` forks a saver for at least this many records to encode.
-SAVE_SOON_MIN = 200
 FORMAT = 1
 RECORDS_FILE = "records.json"
 _PACKAGE = Path(__file__).resolve().parent
@@ -313,7 +311,6 @@ class Cache:
         self._values: dict[str, object] = {}  # key -> decoded record
         self._used: set[str] = set()
         self._memory: dict[str, object] = {}  # key -> record kept in this process only
-        self._saver: tuple[int, frozenset[str]] | None = None  # see save_soon
         # read when a record is first asked for: a build with nothing to do never needs it
         self._unread = folder is not None and load
 
@@ -395,45 +392,9 @@ class Cache:
             self._values.setdefault(key, value)  # a key names one value: keep the first
             self._used.add(key)
 
-    def save_soon(self) -> None:
-        """Start writing the records in a forked process while this one goes on (a large
-        site's new records take a second to encode); `save` then waits for it, and writes
-        again itself only if records were used since. When few records are new (the rest
-        were read from the cache, encoded already), `save` writes them at the end: a saver
-        would cost more memory (it copies what it reads) than the writing takes time."""
-        fresh = sum(1 for key in self._used if key not in self._stored)
-        if self.folder is None or fresh < SAVE_SOON_MIN or not can_fork():
-            return
-        used = frozenset(self._used)
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        pid = os.fork()
-        if pid == 0:  # the saver: write, and leave without running anything of the parent's
-            code = 1
-            try:
-                self._save(keep=False)
-                code = 0
-            finally:
-                os._exit(code)
-        self._saver = (pid, used)
-
-    def wait(self) -> bool:
-        """Wait for the saver `save_soon` started: True when it wrote every record used."""
-        if self._saver is None:
-            return False
-        pid, used = self._saver
-        self._saver = None
-        _, status = os.waitpid(pid, 0)
-        return status == 0 and self._used == used
-
     def save(self) -> None:
-        """Write the records used by this build (older ones are dropped)."""
-        if not self.wait():
-            self._save(keep=True)
-
-    def _save(self, *, keep: bool) -> None:
-        """Write the records used, one at a time; `keep` their encoded form for a later
-        save (a saver process, which ends after, keeps nothing)."""
+        """Write the records used by this build (older ones are dropped); each is encoded
+        once and kept encoded for a later save."""
         if self.folder is None:
             return
 
@@ -442,11 +403,9 @@ class Cache:
                 plain = self._stored.get(key)
                 if plain is None:
                     try:
-                        plain = encode(self._values[key])
+                        plain = self._stored[key] = encode(self._values[key])
                     except (TypeError, RecursionError):
                         continue
-                    if keep:
-                        self._stored[key] = plain
                 yield key, plain
 
         _write_records(self.folder / RECORDS_FILE, entries())
